@@ -1,0 +1,101 @@
+"""The application factory: settings, database, services, routers, errors, media, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from haat import __version__
+from haat.businesses.router import clusters_router
+from haat.businesses.router import router as businesses_router
+from haat.catalog.router import categories_router
+from haat.catalog.router import router as products_router
+from haat.config import Settings, get_settings
+from haat.core.db import Database
+from haat.core.errors import install_error_handlers, responses
+from haat.core.health import HealthRegistry, database_check
+from haat.core.logging import configure_logging
+from haat.core.middleware import RequestContextMiddleware
+from haat.core.ratelimit import RateLimiter
+from haat.core.sms import LogSmsSender, SmsSender
+from haat.core.storage import LocalStorage
+from haat.identity.otp import OtpService
+from haat.identity.router import router as auth_router
+from haat.identity.service import IdentityService
+
+
+@dataclass
+class Services:
+    """Long-lived services that hold collaborators (settings, limiter, SMS sender)."""
+
+    identity: IdentityService
+    otp: OtpService
+
+
+def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None) -> FastAPI:
+    """Build the Haat ASGI app. ``sms`` replaces the logging SMS sender (tests, gateways)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    limiter = RateLimiter(settings.redis_url)
+    identity = IdentityService(settings, limiter)
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="Haat",
+        version=__version__,
+        description="Commerce for small businesses and artisans: catalogue with approvals, "
+        "search, identity. Errors are RFC 9457 problem+json.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.limiter = limiter
+    app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
+    app.state.services = Services(
+        identity=identity,
+        otp=OtpService(settings, limiter, sms or LogSmsSender(), identity),
+    )
+    health = HealthRegistry()
+    health.add("database", database_check(db))
+    app.state.health = health
+
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+            allow_methods=["*"], allow_headers=["*"],
+        )
+    for router in (auth_router, businesses_router, clusters_router, categories_router,
+                   products_router):
+        app.include_router(router)
+
+    @app.get("/api/health", tags=["ops"], responses=responses(503))
+    async def health_check(request: Request) -> JSONResponse:
+        """200 when every check passes, 503 with the failing checks otherwise."""
+        ok, checks = await request.app.state.health.run()
+        return JSONResponse(
+            {"status": "ok" if ok else "fail", "version": __version__, "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.mount(settings.media_url.rstrip("/"), StaticFiles(directory=settings.upload_dir,
+                                                         check_dir=False), name="media")
+    return app

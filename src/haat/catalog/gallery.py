@@ -1,0 +1,87 @@
+"""Product photos: checked by content, optimized, stored with a thumbnail, served under /media/."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+import anyio.to_thread
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.businesses.service import get_business
+from haat.catalog.images import process_image
+from haat.catalog.models import Product, ProductImage
+from haat.catalog.service import get_product, load_for_edit, mark_revised
+from haat.core.errors import Conflict, NotFound
+from haat.core.storage import LocalStorage
+from haat.identity.actor import Actor
+
+MAX_IMAGES_PER_PRODUCT = 12
+
+
+async def add_image(
+    session: AsyncSession,
+    actor: Actor,
+    storage: LocalStorage,
+    product_id: uuid.UUID,
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    alt_text: str = "",
+) -> Product:
+    """Attach a photo to a product (its business's editors and admins).
+
+    The bytes are decoded off the event loop; raises 413 (too big, too many pixels), 415 (not
+    PNG/JPEG/GIF/WEBP), 409 (archived, or already 12 photos), 403/404 as for editing. A new
+    photo is public content: an approved product goes back to approval where required.
+    """
+    product = await load_for_edit(session, actor, product_id)
+    count = await session.scalar(
+        select(func.count()).where(ProductImage.product_id == product_id)
+    )
+    if (count or 0) >= MAX_IMAGES_PER_PRODUCT:
+        raise Conflict(f"A product has at most {MAX_IMAGES_PER_PRODUCT} photos")
+    processed = await anyio.to_thread.run_sync(
+        partial(process_image, data, max_bytes=max_bytes, max_pixels=max_pixels)
+    )
+    image_id = uuid.uuid4()
+    key = f"products/{product_id}/{image_id}.{processed.extension}"
+    thumb_key = f"products/{product_id}/{image_id}-thumb.{processed.extension}"
+    await anyio.to_thread.run_sync(storage.save, key, processed.data)
+    await anyio.to_thread.run_sync(storage.save, thumb_key, processed.thumbnail)
+    session.add(
+        ProductImage(
+            id=image_id,
+            product_id=product_id,
+            path=key,
+            thumbnail_path=thumb_key,
+            content_type=processed.content_type,
+            width=processed.width,
+            height=processed.height,
+            position=count or 0,
+            alt_text=alt_text[:300],
+        )
+    )
+    await mark_revised(session, actor, product, await get_business(session, product.business_id))
+    await session.flush()
+    return await get_product(session, actor, product_id)
+
+
+async def delete_image(
+    session: AsyncSession,
+    actor: Actor,
+    storage: LocalStorage,
+    product_id: uuid.UUID,
+    image_id: uuid.UUID,
+) -> None:
+    """Remove a photo and its files (editors and admins of the product's business)."""
+    await load_for_edit(session, actor, product_id)
+    image = await session.get(ProductImage, image_id)
+    if image is None or image.product_id != product_id:
+        raise NotFound("No such image")
+    await session.delete(image)
+    await session.flush()
+    storage.delete(image.path)
+    storage.delete(image.thumbnail_path)

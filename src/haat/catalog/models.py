@@ -1,0 +1,114 @@
+"""Catalogue tables: the category tree, products, their status history and images.
+
+The full-text index (SQLite FTS5 table / PostgreSQL tsvector column) is not mapped here: it is
+created by the migrations and queried through `search.py`.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from haat.businesses.models import Business
+from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"  # public
+    REJECTED = "rejected"
+    UNPUBLISHED = "unpublished"
+    ARCHIVED = "archived"
+
+
+class Category(IdMixin, Base):
+    __tablename__ = "categories"
+
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Product(TimestampMixin, Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("business_id", "sku"),
+        Index("ix_products_status_published", "status", "published_at"),
+        Index("ix_products_status_price", "status", "price_minor"),
+        Index("ix_products_business_status", "business_id", "status"),
+    )
+
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE")
+    )
+    category_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Words the full-text index should find the product by beyond title and description:
+    # attribute values, category, business and cluster names. Kept by the service.
+    search_terms: Mapped[str] = mapped_column(Text, default="")
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    sku: Mapped[str] = mapped_column(String(64))
+    stock_quantity: Mapped[int] = mapped_column(default=0)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[ProductStatus] = mapped_column(
+        enum_type(ProductStatus, 24),
+        default=ProductStatus.DRAFT,
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    business: Mapped[Business] = relationship(lazy="raise")
+    category: Mapped[Category | None] = relationship(lazy="raise")
+    images: Mapped[list[ProductImage]] = relationship(
+        lazy="raise", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+
+class ProductStatusChange(IdMixin, Base):
+    """One transition of a product's status: who, from, to, why, when."""
+
+    __tablename__ = "product_status_changes"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[ProductStatus | None] = mapped_column(
+        enum_type(ProductStatus, 24)
+    )
+    to_status: Mapped[ProductStatus] = mapped_column(
+        enum_type(ProductStatus, 24)
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ProductImage(IdMixin, Base):
+    __tablename__ = "product_images"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(String(255))
+    thumbnail_path: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    alt_text: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,54 @@
+"""ORM products to response models (shared by the API and the web pages)."""
+
+from __future__ import annotations
+
+from haat.catalog.models import Product
+from haat.catalog.schemas import (
+    BusinessSummary,
+    CategorySummary,
+    ImageOut,
+    ProductAdminOut,
+    ProductOut,
+)
+from haat.core.storage import LocalStorage
+
+
+def product_out(product: Product, storage: LocalStorage) -> ProductOut:
+    """The public view of a product loaded with business, category and images."""
+    return ProductOut(**_fields(product, storage))
+
+
+def product_admin_out(product: Product, storage: LocalStorage) -> ProductAdminOut:
+    """The staff view: adds the rejection reason."""
+    return ProductAdminOut(**_fields(product, storage), rejection_reason=product.rejection_reason)
+
+
+def _fields(p: Product, storage: LocalStorage) -> dict[str, object]:
+    return {
+        "id": p.id,
+        "business": BusinessSummary.model_validate(p.business),
+        "category": CategorySummary.model_validate(p.category) if p.category else None,
+        "title": p.title,
+        "description": p.description,
+        "price_minor": p.price_minor,
+        "currency": p.currency,
+        "sku": p.sku,
+        "stock_quantity": p.stock_quantity,
+        "attributes": p.attributes,
+        "status": p.status,
+        "images": [
+            ImageOut(
+                id=i.id,
+                url=storage.url(i.path),
+                thumbnail_url=storage.url(i.thumbnail_path),
+                width=i.width,
+                height=i.height,
+                content_type=i.content_type,
+                alt_text=i.alt_text,
+            )
+            for i in p.images
+        ],
+        "published_at": p.published_at,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }

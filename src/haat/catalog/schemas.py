@@ -1,0 +1,150 @@
+"""Request and response models of `/api/products` and `/api/categories`."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from haat.catalog.models import ProductStatus
+from haat.identity.schemas import Currency
+
+MAX_ATTRIBUTES = 50
+AttributeValue = str | int | float | bool
+
+
+def _attributes(value: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
+    if len(value) > MAX_ATTRIBUTES:
+        raise ValueError(f"at most {MAX_ATTRIBUTES} attributes")
+    for key, item in value.items():
+        if not 1 <= len(key) <= 64:
+            raise ValueError("attribute names are 1-64 characters")
+        if isinstance(item, str) and len(item) > 500:
+            raise ValueError(f"attribute {key!r} is longer than 500 characters")
+    return value
+
+
+Attributes = Annotated[dict[str, AttributeValue], AfterValidator(_attributes)]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+PriceMinor = Annotated[int, Field(ge=0, le=10**13, description="price in minor units (paise, cents)")]
+Stock = Annotated[int, Field(ge=0, le=10**9)]
+
+
+class ProductSort(enum.StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+class CategoryCreate(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    parent_id: uuid.UUID | None = None
+    position: int = Field(0, ge=0, le=10_000)
+
+
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    parent_id: uuid.UUID | None
+    name: str
+    slug: str
+    position: int
+
+
+class CategoryNode(CategoryOut):
+    children: list[CategoryNode] = Field(default_factory=list)
+
+
+class ProductCreate(BaseModel):
+    business_id: uuid.UUID
+    title: Title
+    description: str = Field("", max_length=10_000)
+    category_id: uuid.UUID | None = None
+    price_minor: PriceMinor
+    currency: Currency
+    sku: Sku
+    stock_quantity: Stock = 0
+    attributes: Attributes = Field(default_factory=dict)
+
+
+class ProductUpdate(BaseModel):
+    title: Title | None = None
+    description: str | None = Field(None, max_length=10_000)
+    category_id: uuid.UUID | None = None
+    price_minor: PriceMinor | None = None
+    currency: Currency | None = None
+    sku: Sku | None = None
+    stock_quantity: Stock | None = None
+    attributes: Attributes | None = None
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class BusinessSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    slug: str
+    city: str
+    country: str
+
+
+class CategorySummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class ImageOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+    content_type: str
+    alt_text: str
+
+
+class ProductOut(BaseModel):
+    id: uuid.UUID
+    business: BusinessSummary
+    category: CategorySummary | None
+    title: str
+    description: str
+    price_minor: int
+    currency: str
+    sku: str
+    stock_quantity: int
+    attributes: dict[str, Any]
+    status: ProductStatus
+    images: list[ImageOut]
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductAdminOut(ProductOut):
+    rejection_reason: str | None
+
+
+class StatusChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    action: str
+    from_status: ProductStatus | None
+    to_status: ProductStatus
+    actor_id: uuid.UUID | None
+    reason: str | None
+    created_at: datetime

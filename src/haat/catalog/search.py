@@ -1,0 +1,72 @@
+"""Full-text search over products behind one interface, on SQLite FTS5 or PostgreSQL.
+
+The index objects are created by the first migration.
+
+* SQLite: an external-content FTS5 table ``products_fts`` (porter stemming, diacritics folded)
+  kept in step with ``products`` by triggers; ranked with BM25. It maps to products by the
+  table's implicit rowid, so a ``VACUUM`` must be followed by ``rebuild_sqlite_index``.
+* PostgreSQL: a generated ``tsvector`` column ``products.search_vector`` with a GIN index,
+  ``english`` configuration; ranked with ``ts_rank_cd``.
+
+Fields are weighted title > search terms (attributes, category, business, cluster) >
+description. A query is split into words that must all match (after stemming).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, text
+
+from haat.catalog.models import Product
+
+MAX_TERMS = 16
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Names the schema-drift check must not expect in the ORM models.
+# Prefixes of the names the schema-drift check must not expect in the ORM models (FTS5 also
+# makes shadow tables such as products_fts_data).
+UNMAPPED_OBJECTS = ("products_fts", "search_vector", "ix_products_search_vector")
+
+
+async def rebuild_sqlite_index(conn: Any) -> None:
+    """Re-read every product into FTS5 (after a VACUUM or a bulk load with triggers off)."""
+    await conn.exec_driver_sql("INSERT INTO products_fts(products_fts) VALUES ('rebuild')")
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search query, lower-cased, at most 16."""
+    return _WORD.findall(query.lower())[:MAX_TERMS]
+
+
+def apply_search(
+    stmt: Select[Any], dialect: str, query: str
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Restrict ``stmt`` (a select over `Product`) to products matching every word of
+    ``query`` and return it with a relevance expression (higher is better)."""
+    terms = query_terms(query)
+    if not terms:
+        return stmt.where(false()), literal_column("0")
+    if dialect == "sqlite":
+        match = " ".join(f'"{t}"' for t in terms)
+        hits = (
+            select(
+                literal_column("rowid").label("rid"),
+                literal_column("bm25(products_fts, 10.0, 4.0, 1.0)").label("bm25"),
+            )
+            .select_from(text("products_fts"))
+            .where(text("products_fts MATCH :fts_query").bindparams(fts_query=match))
+            .subquery("fts_hits")
+        )
+        stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
+        return stmt, -hits.c.bm25
+    tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
+    vector = literal_column("products.search_vector")
+    return stmt.where(vector.op("@@")(tsquery)), func.ts_rank_cd(vector, tsquery)
+
+
+def search_terms_for(product: Product, *names: str | None) -> str:
+    """The text indexed beside title and description: attribute values and related names."""
+    values = [str(v) for v in (product.attributes or {}).values() if not isinstance(v, bool)]
+    return " ".join([*values, *(n for n in names if n)])

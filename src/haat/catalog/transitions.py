@@ -1,0 +1,72 @@
+"""Applying the product status machine of `workflow.py`.
+
+Each action checks the actor's role, the business's approval mode and the current status,
+then moves the status with a compare-and-set UPDATE (``... WHERE status = <seen>``), so two
+approvers acting at once give one transition and one 409 on every database.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.businesses.service import get_business, require_role
+from haat.catalog.models import Product, ProductStatus
+from haat.catalog.service import get_product, record_change
+from haat.catalog.workflow import TRANSITIONS, Approval, ProductAction
+from haat.core.db import utcnow
+from haat.core.errors import Conflict, InvalidTransition
+from haat.identity.actor import Actor
+
+
+class ApprovalModeMismatch(Conflict):
+    code, title = "approval_mode", "Not available with this business's approval setting"
+
+
+async def apply_action(
+    session: AsyncSession,
+    actor: Actor,
+    product_id: uuid.UUID,
+    action: ProductAction,
+    reason: str | None = None,
+) -> Product:
+    """Move a product along the workflow and record the change.
+
+    Raises 401/403 for a caller without the action's role, 404 when the caller may not see
+    the product, 409 `InvalidTransition` when the current status does not allow the action
+    (or another request changed it first), 409 `ApprovalModeMismatch` for `submit` where
+    approval is off and `publish` where it is on.
+    """
+    transition = TRANSITIONS[action]
+    product = await get_product(session, actor, product_id, for_display=False)
+    business = await get_business(session, product.business_id)
+    await require_role(
+        session, actor, business.id, transition.roles, platform_admin=transition.platform_admin
+    )
+    if transition.approval == Approval.REQUIRED and not business.requires_approval:
+        raise ApprovalModeMismatch("This business publishes without approval; use publish")
+    if transition.approval == Approval.OFF and business.requires_approval:
+        raise ApprovalModeMismatch("This business requires approval; use submit")
+    seen = product.status
+    if seen not in transition.sources:
+        raise InvalidTransition(f"Cannot {action.value} a product that is {seen.value}",
+                                status=seen.value)
+    values: dict[str, object] = {"status": transition.target, "updated_at": utcnow()}
+    if action == ProductAction.REJECT:
+        values["rejection_reason"] = reason
+    if transition.target == ProductStatus.APPROVED:
+        values["rejection_reason"] = None
+        values["published_at"] = product.published_at or utcnow()
+    result = await session.execute(
+        update(Product)
+        .where(Product.id == product_id, Product.status == seen)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise InvalidTransition(f"The product changed while you were acting; it is no longer {seen.value}")
+    record_change(session, product, actor, action, seen, transition.target, reason)
+    await session.flush()
+    return await get_product(session, actor, product_id)

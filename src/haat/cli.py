@@ -1,0 +1,86 @@
+"""The `haat` command: serve, demo, db upgrade, users create-admin."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from haat.config import get_settings
+
+app = typer.Typer(help="Haat: commerce for small businesses and artisans.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+console = Console()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API, the docs (/docs) and the media files over HTTP."""
+    import uvicorn
+
+    uvicorn.run("haat.app:create_app", factory=True, host=host, port=port,
+                workers=None if reload else workers, reload=reload, proxy_headers=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+    """Apply the migrations to DATABASE_URL (creates var/haat.db for SQLite)."""
+    from haat.core.migrate import upgrade
+
+    settings = get_settings()
+    _ensure_sqlite_dir(settings.database_url)
+    upgrade(settings.database_url, revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        from pathlib import Path
+
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(help="the admin's email")],
+    name: Annotated[str, typer.Option(help="full name")] = "Platform admin",
+    password: Annotated[str | None, typer.Option(
+        help="password (prompted when omitted; or set HAAT_ADMIN_PASSWORD)",
+        envvar="HAAT_ADMIN_PASSWORD")] = None,
+) -> None:
+    """Create a platform admin, or promote the existing account with this email."""
+    from haat.core.db import Database
+    from haat.core.ratelimit import RateLimiter
+    from haat.identity.service import IdentityService
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+    if len(password) < 8:
+        raise typer.BadParameter("the password needs at least 8 characters")
+    settings = get_settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url, null_pool=True)
+        try:
+            async with db.session() as session:
+                service = IdentityService(settings, RateLimiter())
+                user = await service.create_admin(session, email, password, name)
+                await session.commit()
+                console.print(f"[green]platform admin {user.email} ({user.id})[/green]")
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())

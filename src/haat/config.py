@@ -1,0 +1,72 @@
+"""Settings from the environment and `.env` (pydantic-settings).
+
+Every setting is read from an environment variable of the same name (upper case) or from a
+`.env` file in the working directory. `HAAT_ENV=production` refuses a missing or default
+`SECRET_KEY`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "haat-dev-secret-key-not-for-production-use-0000"
+
+
+class Settings(BaseSettings):
+    """Haat's configuration. Durations are in seconds, sizes in bytes."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    haat_env: Literal["dev", "test", "production"] = "dev"
+    database_url: str = "sqlite+aiosqlite:///var/haat.db"
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET_KEY
+
+    access_token_ttl_s: int = 15 * 60
+    refresh_token_ttl_s: int = 30 * 24 * 3600
+    jwt_algorithm: str = "HS256"
+
+    otp_ttl_s: int = 5 * 60
+    otp_max_attempts: int = 5
+    otp_resend_cooldown_s: int = 60
+    otp_per_phone_limit: str = "5/hour"
+    otp_per_ip_limit: str = "20/hour"
+    login_per_ip_limit: str = "20/minute"
+    login_per_account_limit: str = "10/minute"
+    otp_dev_code: str = "123456"
+
+    upload_dir: Path = Path("var/media")
+    media_url: str = "/media/"
+    max_upload_bytes: int = 16 * 1024 * 1024
+    max_image_pixels: int = 50_000_000
+
+    cors_origins: list[str] = Field(default_factory=list)
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.haat_env == "production" and (
+            not self.secret_key or self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "when HAAT_ENV=production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,31 @@
+"""FastAPI dependencies shared by every router: the request's database session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.core.db import Database, session_scope
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request, committed once when the handler returns without error."""
+    db: Database = request.app.state.db
+    async with session_scope(db, write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
+
+
+# scope="function": commit before the response is sent, so a failed commit is an error
+# response and a 2xx always means the change is stored.
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ClientIp = Annotated[str, Depends(client_ip)]

@@ -1,0 +1,63 @@
+"""The one list helper: ``?page=&per_page=`` in, ``{items, total, page, pages}`` out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """1-based page number and page size (1..100)."""
+
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def page_params(
+    page: int = Query(1, ge=1, le=100_000, description="1-based page number"),
+    per_page: int = Query(20, ge=1, le=MAX_PER_PAGE, description="items per page"),
+) -> PageParams:
+    return PageParams(page=page, per_page=per_page)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    pages: int
+
+    @classmethod
+    def of(cls, items: list[Any], total: int, params: PageParams) -> Page[Any]:
+        return cls(
+            items=items,
+            total=total,
+            page=params.page,
+            pages=max(1, math.ceil(total / params.per_page)) if total else 0,
+        )
+
+
+async def paginate(
+    session: AsyncSession, stmt: Select[Any], params: PageParams, *, scalars: bool = True
+) -> tuple[list[Any], int]:
+    """Run ``stmt`` for one page and count all its rows. Returns ``(rows, total)``."""
+    total = await session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    paged = stmt.limit(params.per_page).offset(params.offset)
+    result = await session.execute(paged)
+    rows = list(result.scalars().all()) if scalars else list(result.all())
+    return rows, int(total or 0)

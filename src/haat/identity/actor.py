@@ -1,0 +1,42 @@
+"""Who is acting: the subject every service call is authorized against."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from haat.core.errors import Forbidden, Unauthenticated
+from haat.identity.models import PlatformRole
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An authenticated user (``user_id`` set) or an anonymous visitor."""
+
+    user_id: uuid.UUID | None = None
+    platform_role: PlatformRole = PlatformRole.BUYER
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        return cls()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.user_id is not None and self.platform_role == PlatformRole.ADMIN
+
+    def require_user(self) -> uuid.UUID:
+        """The user's id; raises `Unauthenticated` for an anonymous actor."""
+        if self.user_id is None:
+            raise Unauthenticated()
+        return self.user_id
+
+    def require_platform_admin(self) -> uuid.UUID:
+        """The admin's id; raises 401 when anonymous and 403 for anyone but a platform admin."""
+        user_id = self.require_user()
+        if not self.is_platform_admin:
+            raise Forbidden("Platform administrators only")
+        return user_id

@@ -1,0 +1,50 @@
+"""Dependencies that turn a bearer token into an `Actor`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from haat.config import Settings
+from haat.core.deps import DbSession
+from haat.core.errors import Unauthenticated
+from haat.core.security import decode_access_token
+from haat.identity.actor import Actor
+from haat.identity.models import User
+
+_bearer = HTTPBearer(auto_error=False, description="JWT access token from /api/auth/login")
+
+
+async def get_actor(
+    request: Request,
+    session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The caller: anonymous without a token; 401 for a bad, expired or disabled one."""
+    if credentials is None:
+        return Actor.anonymous()
+    settings: Settings = request.app.state.settings
+    try:
+        claims = decode_access_token(
+            settings.secret_key, settings.jwt_algorithm, credentials.credentials
+        )
+        user_id = uuid.UUID(claims["sub"])
+    except (jwt.InvalidTokenError, ValueError):
+        raise Unauthenticated("Invalid or expired access token") from None
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("Invalid or expired access token")
+    return Actor(user_id=user.id, platform_role=user.platform_role)
+
+
+async def get_user_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    actor.require_user()
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+AuthenticatedActor = Annotated[Actor, Depends(get_user_actor)]

@@ -1,0 +1,195 @@
+"""Identity rules: registration, password login, tokens, profile. OTP login is in `otp.py`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.config import Settings
+from haat.core.db import utcnow
+from haat.core.errors import Conflict, Unauthenticated
+from haat.core.phone import normalize_e164
+from haat.core.ratelimit import RateLimiter
+from haat.core.security import (
+    encode_access_token,
+    hash_password,
+    new_opaque_token,
+    sha256_hex,
+    verify_password,
+)
+from haat.identity.models import PlatformRole, RefreshToken, User
+from haat.identity.schemas import MePatch, RegisterIn, TokenPair
+
+
+class InvalidCredentials(Unauthenticated):
+    code, title = "invalid_credentials", "Invalid credentials"
+
+
+class AccountExists(Conflict):
+    code, title = "account_exists", "An account with this email or phone already exists"
+
+
+class InvalidRefreshToken(Unauthenticated):
+    code, title = "invalid_refresh_token", "Invalid or expired refresh token"
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    """A revoked token came back: its family is revoked, and that must stick."""
+
+    keep_changes = True
+
+
+@dataclass
+class IdentityService:
+    settings: Settings
+    limiter: RateLimiter
+
+    async def register(self, session: AsyncSession, data: RegisterIn) -> User:
+        """Create a buyer account. Raises `Conflict` when the email or phone is taken."""
+        email = data.email.lower() if data.email else None
+        clauses = []
+        if email:
+            clauses.append(User.email == email)
+        if data.phone:
+            clauses.append(User.phone == data.phone)
+        if await session.scalar(select(User.id).where(or_(*clauses)).limit(1)):
+            raise AccountExists()
+        user = User(
+            email=email,
+            phone=data.phone,
+            password_hash=hash_password(data.password),
+            full_name=data.full_name,
+            preferred_language=data.preferred_language,
+            currency=data.currency,
+            country=data.country,
+        )
+        session.add(user)
+        await session.flush()
+        return user
+
+    async def login(
+        self, session: AsyncSession, identifier: str, password: str, ip: str
+    ) -> TokenPair:
+        """Password login by email or phone. Unknown user and wrong password answer alike.
+
+        Raises `TooManyRequests` past the per-IP or per-account limit, `InvalidCredentials`.
+        """
+        identifier = identifier.strip()
+        await self.limiter.hit(self.settings.login_per_ip_limit, "login-ip", ip,
+                               detail="Too many login attempts; wait and try again")
+        await self.limiter.hit(self.settings.login_per_account_limit, "login-id",
+                               identifier.lower(),
+                               detail="Too many login attempts; wait and try again")
+        user = await self._find_by_identifier(session, identifier)
+        ok = verify_password(password, user.password_hash if user else None)
+        if not user or not ok or not user.is_active:
+            raise InvalidCredentials("Email, phone or password is wrong")
+        user.last_login_at = utcnow()
+        return await self.issue_tokens(session, user)
+
+    async def _find_by_identifier(self, session: AsyncSession, identifier: str) -> User | None:
+        if "@" in identifier:
+            return await session.scalar(select(User).where(User.email == identifier.lower()))
+        try:
+            phone = normalize_e164(identifier)
+        except ValueError:
+            return None
+        return await session.scalar(select(User).where(User.phone == phone))
+
+    async def issue_tokens(
+        self, session: AsyncSession, user: User, family_id: uuid.UUID | None = None
+    ) -> TokenPair:
+        """A new access token and a refresh token (in ``family_id``, or a new family)."""
+        access, _ = encode_access_token(
+            self.settings.secret_key, self.settings.jwt_algorithm, user.id,
+            self.settings.access_token_ttl_s,
+        )
+        refresh = new_opaque_token()
+        session.add(
+            RefreshToken(
+                user_id=user.id,
+                token_hash=sha256_hex(refresh),
+                family_id=family_id or uuid.uuid4(),
+                expires_at=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl_s),
+            )
+        )
+        await session.flush()
+        return TokenPair(
+            access_token=access,
+            expires_in=self.settings.access_token_ttl_s,
+            refresh_token=refresh,
+            refresh_expires_in=self.settings.refresh_token_ttl_s,
+        )
+
+    async def refresh(self, session: AsyncSession, refresh_token: str) -> TokenPair:
+        """Rotate a refresh token. A reused (already rotated) token revokes its whole family.
+
+        Raises `InvalidRefreshToken` or `RefreshTokenReused` (both 401).
+        """
+        token = await session.scalar(
+            select(RefreshToken)
+            .where(RefreshToken.token_hash == sha256_hex(refresh_token))
+            .with_for_update()
+        )
+        now = utcnow()
+        if token is None:
+            raise InvalidRefreshToken()
+        if token.revoked_at is not None:
+            await self._revoke_family(session, token.family_id)
+            raise RefreshTokenReused("This refresh token was already used; sign in again")
+        if token.expires_at <= now:
+            raise InvalidRefreshToken()
+        user = await session.get(User, token.user_id)
+        if user is None or not user.is_active:
+            raise InvalidRefreshToken()
+        token.revoked_at = now
+        return await self.issue_tokens(session, user, family_id=token.family_id)
+
+    async def logout(self, session: AsyncSession, refresh_token: str) -> None:
+        """Revoke the refresh token's family. Unknown tokens are ignored (idempotent)."""
+        token = await session.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == sha256_hex(refresh_token))
+        )
+        if token is not None:
+            await self._revoke_family(session, token.family_id)
+
+    async def _revoke_family(self, session: AsyncSession, family_id: uuid.UUID) -> None:
+        await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+    async def get_user(self, session: AsyncSession, user_id: uuid.UUID) -> User:
+        user = await session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise Unauthenticated()
+        return user
+
+    async def update_me(self, session: AsyncSession, user_id: uuid.UUID, patch: MePatch) -> User:
+        user = await self.get_user(session, user_id)
+        for field, value in patch.model_dump(exclude_unset=True).items():
+            if value is None and field != "country":
+                continue
+            setattr(user, field, value)
+        await session.flush()
+        return user
+
+    async def create_admin(
+        self, session: AsyncSession, email: str, password: str, full_name: str
+    ) -> User:
+        """Create a platform admin, or promote the existing account with that email."""
+        email = email.lower()
+        user = await session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, full_name=full_name)
+            session.add(user)
+        user.password_hash = hash_password(password)
+        user.platform_role = PlatformRole.ADMIN
+        await session.flush()
+        return user
+
