@@ -52,7 +52,7 @@ async def apply_action(
     seen = product.status
     if seen not in transition.sources:
         raise InvalidTransition(f"Cannot {action.value} a product that is {seen.value}",
-                                status=seen.value)
+                                current_status=seen.value)
     values: dict[str, object] = {"status": transition.target, "updated_at": utcnow()}
     if action == ProductAction.REJECT:
         values["rejection_reason"] = reason
