@@ -112,6 +112,7 @@ async def _clean(app, sms: CapturingSms) -> AsyncIterator[None]:  # type: ignore
     db: Database = app.state.db
     async with db.write_engine.begin() as conn:
         if db.is_sqlite:
+            await conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for table in reversed(Base.metadata.sorted_tables):
                 await conn.execute(table.delete())
         else:
@@ -195,6 +196,7 @@ class Factory:
         stock_quantity: int = 5, attributes: dict[str, object] | None = None,
         category_id: uuid.UUID | None = None,
     ) -> Product:
+        from haat.catalog.service import refresh_search_terms
         from haat.core.db import utcnow
 
         async with self.session() as s:
@@ -206,6 +208,7 @@ class Factory:
                 published_at=utcnow() if status == ProductStatus.APPROVED else None,
             )
             s.add(product)
+            await refresh_search_terms(s, product)
             await s.commit()
         return product
 

@@ -18,6 +18,7 @@ from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, User
 
 ALL_ROLES = frozenset(BusinessRole)
+_REQUIRED_FIELDS = frozenset({"name", "description", "city", "country", "requires_approval"})
 
 
 class LastAdmin(Conflict):
@@ -105,7 +106,8 @@ async def update_business(
     business = await get_business(session, business_id)
     await require_role(session, actor, business_id, {BusinessRole.ADMIN})
     for field, value in data.model_dump(exclude_unset=True).items():
-        if value is None and field in {"name", "city", "country", "requires_approval"}:
+        # Null clears only the nullable columns; on required ones it means "leave as is".
+        if value is None and field in _REQUIRED_FIELDS:
             continue
         setattr(business, field, value)
     await session.flush()
@@ -118,9 +120,14 @@ async def list_businesses(
     """The public directory of businesses, by name."""
     stmt = select(Business).order_by(Business.name, Business.id)
     if search:
-        pattern = f"%{search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Business.name).like(pattern),
-                              func.lower(Business.city).like(pattern)))
+        # `contains(autoescape=True)` escapes the LIKE wildcards % and _ typed by the user.
+        term = search.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Business.name).contains(term, autoescape=True),
+                func.lower(Business.city).contains(term, autoescape=True),
+            )
+        )
     return await paginate(session, stmt, params)
 
 

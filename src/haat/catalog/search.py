@@ -42,12 +42,13 @@ def query_terms(query: str) -> list[str]:
 
 def apply_search(
     stmt: Select[Any], dialect: str, query: str
-) -> tuple[Select[Any], ColumnElement[Any]]:
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
     """Restrict ``stmt`` (a select over `Product`) to products matching every word of
-    ``query`` and return it with a relevance expression (higher is better)."""
+    ``query`` and return it with a relevance expression (higher is better). A query with no
+    words matches nothing and has no relevance (None)."""
     terms = query_terms(query)
     if not terms:
-        return stmt.where(false()), literal_column("0")
+        return stmt.where(false()), None
     if dialect == "sqlite":
         match = " ".join(f'"{t}"' for t in terms)
         hits = (

@@ -1,0 +1,1 @@
+"""Demo marketplace: packaged real data and the content generated from it."""
