@@ -19,8 +19,8 @@ from haat.catalog.router import categories_router
 from haat.catalog.router import router as products_router
 from haat.config import Settings, get_settings
 from haat.core.db import Database
-from haat.core.errors import install_error_handlers, responses
-from haat.core.health import HealthRegistry, database_check
+from haat.core.errors import install_error_handlers
+from haat.core.health import HealthRegistry, HealthReport, database_check
 from haat.core.logging import configure_logging
 from haat.core.middleware import RequestContextMiddleware
 from haat.core.ratelimit import RateLimiter
@@ -83,14 +83,13 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
                    products_router):
         app.include_router(router)
 
-    @app.get("/api/health", tags=["ops"], responses=responses(503))
+    @app.get("/api/health", tags=["ops"], response_model=HealthReport,
+             responses={503: {"model": HealthReport, "description": "A check failed"}})
     async def health_check(request: Request) -> JSONResponse:
         """200 when every check passes, 503 with the failing checks otherwise."""
-        ok, checks = await request.app.state.health.run()
-        return JSONResponse(
-            {"status": "ok" if ok else "fail", "version": __version__, "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        report = await request.app.state.health.run(__version__)
+        return JSONResponse(report.model_dump(mode="json"),
+                            status_code=200 if report.status == "ok" else 503)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     async def metrics() -> Response:

@@ -7,11 +7,24 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from haat.core.db import Database
 
 Check = Callable[[], Awaitable[None]]
+
+
+class CheckResult(BaseModel):
+    status: str  # "ok" | "fail"
+    latency_ms: float | None = None
+    error: str | None = None
+
+
+class HealthReport(BaseModel):
+    status: str  # "ok" | "fail"
+    version: str
+    checks: dict[str, CheckResult]
 
 
 @dataclass
@@ -24,21 +37,26 @@ class HealthRegistry:
     def add(self, name: str, check: Check) -> None:
         self.checks[name] = check
 
-    async def run(self) -> tuple[bool, dict[str, dict[str, object]]]:
-        """Run every check concurrently; returns (all ok, per-check status and latency ms)."""
+    def remove(self, name: str) -> None:
+        self.checks.pop(name, None)
 
-        async def one(check: Check) -> dict[str, object]:
+    async def run(self, version: str) -> HealthReport:
+        """Run every check concurrently, each bounded by ``timeout_s``."""
+
+        async def one(check: Check) -> CheckResult:
             start = time.perf_counter()
             try:
                 await asyncio.wait_for(check(), self.timeout_s)
             except Exception as exc:  # a failing dependency is a result here, not an error
-                return {"status": "fail", "error": f"{type(exc).__name__}: {exc}"[:300]}
-            return {"status": "ok", "latency_ms": round((time.perf_counter() - start) * 1000, 2)}
+                return CheckResult(status="fail", error=f"{type(exc).__name__}: {exc}"[:300])
+            return CheckResult(status="ok",
+                               latency_ms=round((time.perf_counter() - start) * 1000, 2))
 
         names = list(self.checks)
         results = await asyncio.gather(*(one(self.checks[n]) for n in names))
-        report = dict(zip(names, results, strict=True))
-        return all(r["status"] == "ok" for r in results), report
+        ok = all(r.status == "ok" for r in results)
+        return HealthReport(status="ok" if ok else "fail", version=version,
+                            checks=dict(zip(names, results, strict=True)))
 
 
 def database_check(db: Database) -> Check:

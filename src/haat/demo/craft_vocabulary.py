@@ -411,7 +411,7 @@ PROFILES: tuple[CraftProfile, ...] = (
         I("bracelet", "bracelet", 0, 0),
     )),
     P(("temple",), palette="temple", maker="jewellers", rupees_per_gram=380, items=(
-        I("necklace", "necklace with kemp stones", 0, 0),
+        I("necklace", "choker necklace", 0, 0),
         I("jhumkas", "jhumka earrings", 0, 0),
         I("bangle_pair", "bangles, pair", 0, 0),
         I("tikka", "maang tikka", 0, 0),
@@ -649,11 +649,17 @@ GENERIC = P((), palette="earth", maker="artisans", items=(
     I("vase", "vase", 700, 2200),
     I("lamp", "tea light holder", 300, 900),
 ))
+
+
+def _profile(*keywords: str) -> CraftProfile:
+    return next(p for p in PROFILES if p.keywords == keywords)
+
+
 FALLBACKS: dict[str, CraftProfile] = {
     "Textiles": _TEXTILE,
-    "Pottery": PROFILES[[p.keywords for p in PROFILES].index(("pottery", "ceramic"))],
-    "Jewellery": PROFILES[[p.keywords for p in PROFILES].index(("filigree",))],
-    "Paintings": PROFILES[[p.keywords for p in PROFILES].index(("painting",))],
+    "Pottery": _profile("pottery", "ceramic"),
+    "Jewellery": _profile("filigree"),
+    "Paintings": _profile("painting"),
     "Toys": P((), palette="lacquer", maker="toy makers", items=(
         I("toy_small", "wooden spinning top", 199, 399),
         I("toy", "pull-along wooden toy", 499, 1099),
@@ -691,8 +697,8 @@ FALLBACKS: dict[str, CraftProfile] = {
         I("footwear", "leather sandals", 900, 2200),
     )),
     "Decor": GENERIC,
-    "Glassware": PROFILES[[p.keywords for p in PROFILES].index(("glass",))],
-    "Basketry": PROFILES[[p.keywords for p in PROFILES].index(("sikki", "grass", "basket"))],
+    "Glassware": _profile("glass"),
+    "Basketry": _profile("sikki", "grass", "basket"),
 }
 
 # Who makes it and which colours, by category, when the profile does not say.
@@ -748,8 +754,8 @@ PALETTES: dict[str, tuple[str, ...]] = {
     "bidri": ("black with silver inlay",),
     "bell_metal": ("antique bronze", "natural bell metal"),
     "brass": ("polished brass", "antique brass", "engraved matt brass", "brass with enamel"),
-    "thewa": ("emerald green", "ruby red", "sapphire blue", "black"),
-    "temple": ("gold-plated with red kemp", "gold-plated with green kemp", "antique gold-plated"),
+    "thewa": ("emerald green glass", "ruby red glass", "sapphire blue glass", "black glass"),
+    "temple": ("red kemp stones", "green kemp stones", "red and green kemp stones"),
     "silver": ("bright silver", "oxidised silver"),
     "lacquer": ("red and yellow", "multicolour", "green and orange", "blue and red", "natural"),
     "painted_wood": ("multicolour", "green and gold", "red and gold", "natural with colours"),
@@ -782,6 +788,11 @@ TRAILING_PRODUCT_WORDS = frozenset({
     "sarees", "saree", "painting", "paintings", "toys", "toy", "embroidery", "craft",
     "jewellery", "furniture", "chappals", "shawls", "and", "lacquerware", "tie-dye", "pottery",
 })
+# Materials that name a process rather than a substance, and how descriptions say them.
+PROCESS_MATERIALS: dict[str, str] = {
+    "lost wax": "cast by the lost-wax process",
+    "inlay": "inlaid by hand",
+}
 # Words that name a fibre, in the form titles use ("cotton-silk saree").
 FIBRES = ("cotton", "silk", "wool", "linen", "jute")
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from haat import models  # noqa: F401  (registers every table on Base.metadata)
-from haat.catalog.search import UNMAPPED_OBJECTS
 from haat.config import get_settings
-from haat.core.db import Base, UTCDateTime
+from haat.core.db import Base
+from haat.migrations.schema import include_object, render_item
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,17 +19,6 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     return config.get_main_option("haat.database_url") or get_settings().database_url
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Leave out the full-text index objects, which the models do not map."""
-    return not (name or "").startswith(UNMAPPED_OBJECTS)
-
-
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
 
 
 def _configure(connection: Connection) -> None:

@@ -1,0 +1,72 @@
+"""Health, metrics, request ids and problem+json for framework errors."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+PROBLEM = "application/problem+json"
+
+
+async def test_health_ok(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["checks"]["database"]["status"] == "ok"
+
+
+async def test_health_503_names_the_failing_check(client: httpx.AsyncClient, app: FastAPI) -> None:
+    async def broken() -> None:
+        raise ConnectionError("redis is down")
+
+    app.state.health.add("broken", broken)
+    try:
+        r = await client.get("/api/health")
+    finally:
+        app.state.health.remove("broken")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["broken"] == {"status": "fail", "latency_ms": None,
+                                        "error": "ConnectionError: redis is down"}
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/nothing-here")
+    assert r.status_code == 404 and r.headers["content-type"] == PROBLEM
+    assert r.json()["type"] == "not_found" and r.json()["instance"] == "/api/nothing-here"
+    r = await client.delete("/api/health")
+    assert r.status_code == 405 and r.json()["type"] == "method_not_allowed"
+
+
+async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
+    r = await client.post("/api/auth/login", content=b"{not json",
+                          headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+
+
+async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/health", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    r = await client.get("/api/health")
+    assert len(r.headers["x-request-id"]) == 32
+
+
+async def test_metrics_count_requests_by_route(client: httpx.AsyncClient) -> None:
+    await client.get("/api/products")
+    text = (await client.get("/metrics")).text
+    assert 'haat_http_requests_total{method="GET",route="/api/products",status="200"}' in text
+
+
+async def test_openapi_documents_errors(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    approve = spec["paths"]["/api/products/{product_id}/approve"]["post"]["responses"]
+    assert {"401", "403", "404", "409"} <= set(approve)
+    assert (await client.get("/docs")).status_code == 200
+
+
+async def test_no_cors_by_default(client: httpx.AsyncClient) -> None:
+    r = await client.options("/api/products", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    assert "access-control-allow-origin" not in r.headers
