@@ -362,4 +362,4 @@ async def test_staff_listing(client: httpx.AsyncClient, shop: dict, factory: Fac
 async def test_detail_of_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/products/00000000-0000-0000-0000-000000000000")).status_code == 404
     r = await client.get("/api/products/nope")
-    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "product_id"]
+    assert r.status_code == 404 and r.json()["type"] == "not_found"

@@ -56,12 +56,12 @@ async def my_businesses(actor: AuthenticatedActor, session: DbSession) -> list[M
     ]
 
 
-@router.get("/{business_id}", response_model=BusinessOut, responses=responses(404, 422))
+@router.get("/{business_id:uuid}", response_model=BusinessOut, responses=responses(404, 422))
 async def get_business(business_id: uuid.UUID, session: DbSession) -> BusinessOut:
     return BusinessOut.model_validate(await service.get_business(session, business_id))
 
 
-@router.patch("/{business_id}", response_model=BusinessOut,
+@router.patch("/{business_id:uuid}", response_model=BusinessOut,
               responses=responses(401, 403, 404, 422))
 async def update_business(
     business_id: uuid.UUID, data: BusinessUpdate, actor: AuthenticatedActor, session: DbSession
@@ -71,7 +71,7 @@ async def update_business(
     return BusinessOut.model_validate(business)
 
 
-@router.get("/{business_id}/members", response_model=list[MemberOut],
+@router.get("/{business_id:uuid}/members", response_model=list[MemberOut],
             responses=responses(401, 403, 404, 422))
 async def list_members(
     business_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
@@ -80,7 +80,7 @@ async def list_members(
     return await service.list_members(session, actor, business_id)
 
 
-@router.post("/{business_id}/members", status_code=201, response_model=MemberOut,
+@router.post("/{business_id:uuid}/members", status_code=201, response_model=MemberOut,
              responses=responses(401, 403, 404, 409, 422))
 async def add_member(
     business_id: uuid.UUID, data: MemberAdd, actor: AuthenticatedActor, session: DbSession
@@ -89,7 +89,7 @@ async def add_member(
     return await service.add_member(session, actor, business_id, data)
 
 
-@router.patch("/{business_id}/members/{user_id}", response_model=MemberOut,
+@router.patch("/{business_id:uuid}/members/{user_id:uuid}", response_model=MemberOut,
               responses=responses(401, 403, 404, 409, 422))
 async def change_role(
     business_id: uuid.UUID, user_id: uuid.UUID, data: MemberUpdate,
@@ -99,7 +99,7 @@ async def change_role(
     return await service.change_role(session, actor, business_id, user_id, data.role)
 
 
-@router.delete("/{business_id}/members/{user_id}", status_code=204,
+@router.delete("/{business_id:uuid}/members/{user_id:uuid}", status_code=204,
                responses=responses(401, 403, 404, 409, 422))
 async def remove_member(
     business_id: uuid.UUID, user_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession

@@ -28,7 +28,7 @@ from haat.core.deps import DbSession
 from haat.core.errors import PayloadTooLarge, responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.core.storage import LocalStorage
-from haat.identity.auth import AuthenticatedActor, CurrentActor
+from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
 from haat.identity.schemas import Currency
 
 router = APIRouter(prefix="/api/products", tags=["products"])
@@ -52,8 +52,8 @@ async def list_products(
     category: Annotated[str | None, Query(max_length=140, description="category slug")] = None,
     business: uuid.UUID | None = None,
     cluster: Annotated[str | None, Query(max_length=140, description="cluster slug")] = None,
-    min_price: Annotated[int | None, Query(ge=0, description="minor units")] = None,
-    max_price: Annotated[int | None, Query(ge=0, description="minor units")] = None,
+    min_price: Annotated[int | None, Query(ge=0, le=10**13, description="minor units")] = None,
+    max_price: Annotated[int | None, Query(ge=0, le=10**13, description="minor units")] = None,
     currency: Currency | None = None,
     sort: ProductSort | None = None,
 ) -> Page[ProductOut]:
@@ -93,7 +93,8 @@ async def create_product(
     return product_admin_out(await service.create_product(session, actor, data), storage)
 
 
-@router.get("/{product_id}", response_model=ProductAdminOut, responses=responses(404, 422))
+@router.get("/{product_id:uuid}", response_model=ProductAdminOut, responses=responses(404, 422),
+            openapi_extra={"security": OPTIONAL_BEARER})
 async def get_product(
     product_id: uuid.UUID, actor: CurrentActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
@@ -101,7 +102,7 @@ async def get_product(
     return product_admin_out(await service.get_product(session, actor, product_id), storage)
 
 
-@router.patch("/{product_id}", response_model=ProductAdminOut,
+@router.patch("/{product_id:uuid}", response_model=ProductAdminOut,
               responses=responses(401, 403, 404, 409, 422))
 async def update_product(
     product_id: uuid.UUID, data: ProductUpdate, actor: AuthenticatedActor, session: DbSession,
@@ -113,7 +114,7 @@ async def update_product(
     return product_admin_out(product, storage)
 
 
-@router.get("/{product_id}/history", response_model=list[StatusChangeOut],
+@router.get("/{product_id:uuid}/history", response_model=list[StatusChangeOut],
             responses=responses(401, 403, 404, 422))
 async def product_history(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
@@ -134,35 +135,35 @@ async def _act(
 _TRANSITION_ERRORS = responses(401, 403, 404, 409, 422)
 
 
-@router.post("/{product_id}/submit", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
+@router.post("/{product_id:uuid}/submit", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
 async def submit(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
                  storage: Storage) -> ProductAdminOut:
     """draft/unpublished -> pending_approval (editors, admins; approval required)."""
     return await _act(session, actor, storage, product_id, ProductAction.SUBMIT)
 
 
-@router.post("/{product_id}/approve", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
+@router.post("/{product_id:uuid}/approve", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
 async def approve(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
                   storage: Storage) -> ProductAdminOut:
     """pending_approval -> approved (approvers, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.APPROVE)
 
 
-@router.post("/{product_id}/reject", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
+@router.post("/{product_id:uuid}/reject", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
 async def reject(product_id: uuid.UUID, data: RejectIn, actor: AuthenticatedActor,
                  session: DbSession, storage: Storage) -> ProductAdminOut:
     """pending_approval -> rejected with a reason (approvers, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.REJECT, data.reason)
 
 
-@router.post("/{product_id}/publish", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
+@router.post("/{product_id:uuid}/publish", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
 async def publish(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
                   storage: Storage) -> ProductAdminOut:
     """draft/unpublished -> approved where the business does not require approval."""
     return await _act(session, actor, storage, product_id, ProductAction.PUBLISH)
 
 
-@router.post("/{product_id}/unpublish", response_model=ProductAdminOut,
+@router.post("/{product_id:uuid}/unpublish", response_model=ProductAdminOut,
              responses=_TRANSITION_ERRORS)
 async def unpublish(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
                     storage: Storage) -> ProductAdminOut:
@@ -170,14 +171,14 @@ async def unpublish(product_id: uuid.UUID, actor: AuthenticatedActor, session: D
     return await _act(session, actor, storage, product_id, ProductAction.UNPUBLISH)
 
 
-@router.post("/{product_id}/archive", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
+@router.post("/{product_id:uuid}/archive", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
 async def archive(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
                   storage: Storage) -> ProductAdminOut:
     """any -> archived, a soft delete (editors, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.ARCHIVE)
 
 
-@router.post("/{product_id}/images", status_code=201, response_model=ProductAdminOut,
+@router.post("/{product_id:uuid}/images", status_code=201, response_model=ProductAdminOut,
              responses=responses(401, 403, 404, 409, 413, 415, 422))
 async def upload_image(
     product_id: uuid.UUID,
@@ -202,7 +203,7 @@ async def upload_image(
     return product_admin_out(product, storage)
 
 
-@router.delete("/{product_id}/images/{image_id}", status_code=204,
+@router.delete("/{product_id:uuid}/images/{image_id:uuid}", status_code=204,
                responses=responses(401, 403, 404, 409, 422))
 async def delete_image(
     product_id: uuid.UUID, image_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,

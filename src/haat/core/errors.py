@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("haat.errors")
@@ -126,10 +127,24 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Rate limited (see Retry-After)",
         503: "Unavailable",
     }
+    codes = set(statuses)
+    if 422 in codes:
+        codes.add(400)  # a body that cannot be parsed at all
     return {
         s: {"model": Problem, "description": text.get(s, "Error"), "content": {PROBLEM_JSON: {}}}
-        for s in statuses
+        for s in sorted(codes)
     }
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match != Match.NONE and route_methods:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -162,6 +177,8 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         if exc.headers:
             resp.headers.update(exc.headers)
+        if exc.status_code == 405:
+            resp.headers["Allow"] = ", ".join(_allowed_methods(request))
         return resp
 
     @app.exception_handler(Exception)

@@ -46,5 +46,8 @@ async def get_user_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
     return actor
 
 
+# OpenAPI for endpoints open to everyone that show more to a signed-in caller.
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"HTTPBearer": []}]
+
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 AuthenticatedActor = Annotated[Actor, Depends(get_user_actor)]
