@@ -53,6 +53,55 @@ def _ensure_sqlite_dir(url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+@app.command()
+def demo(
+    diamonds: Annotated[int, typer.Option(help="how many stones the jewellery shop stocks")] = 2000,
+    force: Annotated[bool, typer.Option(help="allow loading with HAAT_ENV=production")] = False,
+) -> None:
+    """Load the demo marketplace (craft clusters, diamonds, users for every role).
+
+    Idempotent: a database that has it already is left as it is.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from haat.core.db import Database
+    from haat.demo.loader import DEMO_PASSWORD, load_demo
+
+    settings = get_settings()
+    if settings.haat_env == "production" and not force:
+        raise typer.BadParameter("refusing to load demo users into production (use --force)")
+
+    async def run() -> None:
+        db = Database(settings.database_url, null_pool=True)
+        try:
+            with Progress("[progress.description]{task.description}", BarColumn(),
+                          MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+
+                def progress(total: int, _start: int):  # type: ignore[no-untyped-def]
+                    task = bar.add_task("loading demo products", total=total)
+                    return lambda n: bar.advance(task, n)
+
+                async with db.session() as session:
+                    result = await load_demo(session, diamonds=diamonds, progress=progress)
+                    await session.commit()
+        finally:
+            await db.dispose()
+        if not result.loaded:
+            console.print("demo data already loaded; nothing changed")
+            return
+        console.print(f"[green]loaded {result.businesses} businesses, {result.products} "
+                      f"products, {result.users} users[/green]")
+        table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        for column in ("email", "platform role", "what"):
+            table.add_column(column)
+        for account in result.accounts:
+            table.add_row(account.email, account.role, account.what)
+        console.print(table)
+
+    asyncio.run(run())
+
+
 @users_app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(help="the admin's email")],
