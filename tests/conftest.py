@@ -156,33 +156,56 @@ class Factory:
         return self.db.session()
 
     async def user(
-        self, name: str = "user", *, role: PlatformRole = PlatformRole.BUYER,
-        phone: str | None = None, language: str = "en",
+        self,
+        name: str = "user",
+        *,
+        role: PlatformRole = PlatformRole.BUYER,
+        phone: str | None = None,
+        language: str = "en",
     ) -> Caller:
         email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
         async with self.session() as s:
-            user = User(email=email, phone=phone, password_hash=_PASSWORD_HASH,
-                        full_name=name.title(), platform_role=role, preferred_language=language)
+            user = User(
+                email=email,
+                phone=phone,
+                password_hash=_PASSWORD_HASH,
+                full_name=name.title(),
+                platform_role=role,
+                preferred_language=language,
+            )
             s.add(user)
             await s.commit()
-        token, _ = encode_access_token(self.settings.secret_key, self.settings.jwt_algorithm,
-                                       user.id, 900)
+        token, _ = encode_access_token(
+            self.settings.secret_key, self.settings.jwt_algorithm, user.id, 900
+        )
         return Caller(user=user, headers={"Authorization": f"Bearer {token}"})
 
     async def business(
-        self, owner: Caller, *, requires_approval: bool = True, name: str = "Shop",
+        self,
+        owner: Caller,
+        *,
+        requires_approval: bool = True,
+        name: str = "Shop",
         kind: BusinessKind = BusinessKind.ARTISAN_WORKSHOP,
     ) -> Business:
         async with self.session() as s:
             business = await business_service.create_business(
-                s, owner.actor,
-                BusinessCreate(name=name, kind=kind, city="Jaipur", country="IN",
-                               requires_approval=requires_approval),
+                s,
+                owner.actor,
+                BusinessCreate(
+                    name=name,
+                    kind=kind,
+                    city="Jaipur",
+                    country="IN",
+                    requires_approval=requires_approval,
+                ),
             )
             await s.commit()
         return business
 
-    async def member(self, business: Business, role: BusinessRole, name: str | None = None) -> Caller:
+    async def member(
+        self, business: Business, role: BusinessRole, name: str | None = None
+    ) -> Caller:
         caller = await self.user(name or role.value)
         async with self.session() as s:
             s.add(Membership(business_id=business.id, user_id=caller.id, role=role))
@@ -190,10 +213,17 @@ class Factory:
         return caller
 
     async def product(
-        self, business: Business, *, status: ProductStatus = ProductStatus.APPROVED,
-        title: str = "Blue pottery vase", description: str = "Hand-painted Jaipur blue pottery",
-        price_minor: int = 150000, currency: str = "INR", sku: str | None = None,
-        stock_quantity: int = 5, attributes: dict[str, object] | None = None,
+        self,
+        business: Business,
+        *,
+        status: ProductStatus = ProductStatus.APPROVED,
+        title: str = "Blue pottery vase",
+        description: str = "Hand-painted Jaipur blue pottery",
+        price_minor: int = 150000,
+        currency: str = "INR",
+        sku: str | None = None,
+        stock_quantity: int = 5,
+        attributes: dict[str, object] | None = None,
         category_id: uuid.UUID | None = None,
     ) -> Product:
         from haat.catalog.service import refresh_search_terms
@@ -201,10 +231,16 @@ class Factory:
 
         async with self.session() as s:
             product = Product(
-                business_id=business.id, title=title, description=description,
-                price_minor=price_minor, currency=currency,
-                sku=sku or f"SKU-{uuid.uuid4().hex[:8]}", stock_quantity=stock_quantity,
-                attributes=attributes or {}, status=status, category_id=category_id,
+                business_id=business.id,
+                title=title,
+                description=description,
+                price_minor=price_minor,
+                currency=currency,
+                sku=sku or f"SKU-{uuid.uuid4().hex[:8]}",
+                stock_quantity=stock_quantity,
+                attributes=attributes or {},
+                status=status,
+                category_id=category_id,
                 published_at=utcnow() if status == ProductStatus.APPROVED else None,
             )
             s.add(product)

@@ -27,8 +27,11 @@ async def test_health_503_names_the_failing_check(client: httpx.AsyncClient, app
     assert r.status_code == 503
     body = r.json()
     assert body["status"] == "fail"
-    assert body["checks"]["broken"] == {"status": "fail", "latency_ms": None,
-                                        "error": "ConnectionError: redis is down"}
+    assert body["checks"]["broken"] == {
+        "status": "fail",
+        "latency_ms": None,
+        "error": "ConnectionError: redis is down",
+    }
     assert body["checks"]["database"]["status"] == "ok"
 
 
@@ -41,8 +44,9 @@ async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) 
 
 
 async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
-    r = await client.post("/api/auth/login", content=b"{not json",
-                          headers={"content-type": "application/json"})
+    r = await client.post(
+        "/api/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
 
 
@@ -67,6 +71,8 @@ async def test_openapi_documents_errors(client: httpx.AsyncClient) -> None:
 
 
 async def test_no_cors_by_default(client: httpx.AsyncClient) -> None:
-    r = await client.options("/api/products", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    r = await client.options(
+        "/api/products",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
     assert "access-control-allow-origin" not in r.headers

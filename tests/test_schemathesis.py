@@ -36,8 +36,19 @@ def live_server(settings: Settings) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "haat.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "haat.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -67,11 +78,30 @@ async def test_api_conforms_to_its_schema(live_server: str, factory: Factory) ->
     business = await factory.business(admin, name="Fuzz Shop")
     await factory.product(business)
     result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", f"{live_server}/openapi.json",
-         "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--max-examples", os.environ.get("HAAT_SCHEMATHESIS_EXAMPLES", "30"),
-         "--header", f"Authorization: {admin.headers['Authorization']}",
-         "--request-timeout", "30", "--seed", "20261124", "--workers", "2"],
-        capture_output=True, text=True, timeout=1200,
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{live_server}/openapi.json",
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            os.environ.get("HAAT_SCHEMATHESIS_EXAMPLES", "30"),
+            "--header",
+            f"Authorization: {admin.headers['Authorization']}",
+            "--request-timeout",
+            "30",
+            "--seed",
+            "20261124",
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     report = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, report

@@ -76,25 +76,41 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-            allow_methods=["*"], allow_headers=["*"],
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
         )
-    for router in (auth_router, businesses_router, clusters_router, categories_router,
-                   products_router):
+    for router in (
+        auth_router,
+        businesses_router,
+        clusters_router,
+        categories_router,
+        products_router,
+    ):
         app.include_router(router)
 
-    @app.get("/api/health", tags=["ops"], response_model=HealthReport,
-             responses={503: {"model": HealthReport, "description": "A check failed"}})
+    @app.get(
+        "/api/health",
+        tags=["ops"],
+        response_model=HealthReport,
+        responses={503: {"model": HealthReport, "description": "A check failed"}},
+    )
     async def health_check(request: Request) -> JSONResponse:
         """200 when every check passes, 503 with the failing checks otherwise."""
         report = await request.app.state.health.run(__version__)
-        return JSONResponse(report.model_dump(mode="json"),
-                            status_code=200 if report.status == "ok" else 503)
+        return JSONResponse(
+            report.model_dump(mode="json"), status_code=200 if report.status == "ok" else 503
+        )
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    app.mount(settings.media_url.rstrip("/"), StaticFiles(directory=settings.upload_dir,
-                                                         check_dir=False), name="media")
+    app.mount(
+        settings.media_url.rstrip("/"),
+        StaticFiles(directory=settings.upload_dir, check_dir=False),
+        name="media",
+    )
     return app

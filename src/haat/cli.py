@@ -29,8 +29,15 @@ def serve(
     """Serve the API, the docs (/docs) and the media files over HTTP."""
     import uvicorn
 
-    uvicorn.run("haat.app:create_app", factory=True, host=host, port=port,
-                workers=None if reload else workers, reload=reload, proxy_headers=True)
+    uvicorn.run(
+        "haat.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        proxy_headers=True,
+    )
 
 
 @db_app.command("upgrade")
@@ -75,8 +82,13 @@ def demo(
     async def run() -> None:
         db = Database(settings.database_url, null_pool=True)
         try:
-            with Progress("[progress.description]{task.description}", BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
 
                 def progress(total: int, _start: int):  # type: ignore[no-untyped-def]
                     task = bar.add_task("loading demo products", total=total)
@@ -90,8 +102,10 @@ def demo(
         if not result.loaded:
             console.print("demo data already loaded; nothing changed")
             return
-        console.print(f"[green]loaded {result.businesses} businesses, {result.products} "
-                      f"products, {result.users} users[/green]")
+        console.print(
+            f"[green]loaded {result.businesses} businesses, {result.products} "
+            f"products, {result.users} users[/green]"
+        )
         table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for column in ("email", "platform role", "what"):
             table.add_column(column)
@@ -106,9 +120,13 @@ def demo(
 def create_admin(
     email: Annotated[str, typer.Option(help="the admin's email")],
     name: Annotated[str, typer.Option(help="full name")] = "Platform admin",
-    password: Annotated[str | None, typer.Option(
-        help="password (prompted when omitted; or set HAAT_ADMIN_PASSWORD)",
-        envvar="HAAT_ADMIN_PASSWORD")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="password (prompted when omitted; or set HAAT_ADMIN_PASSWORD)",
+            envvar="HAAT_ADMIN_PASSWORD",
+        ),
+    ] = None,
 ) -> None:
     """Create a platform admin, or promote the existing account with this email."""
     from haat.core.db import Database

@@ -49,8 +49,11 @@ async def test_concurrent_approve_and_reject(client: httpx.AsyncClient, factory:
     product = await factory.product(business, status=ProductStatus.PENDING_APPROVAL)
     approve, reject = await asyncio.gather(
         client.post(f"/api/products/{product.id}/approve", headers=approver.headers),
-        client.post(f"/api/products/{product.id}/reject", headers=owner.headers,
-                    json={"reason": "Photos are blurry"}),
+        client.post(
+            f"/api/products/{product.id}/reject",
+            headers=owner.headers,
+            json={"reason": "Photos are blurry"},
+        ),
     )
     assert sorted([approve.status_code, reject.status_code]) == [200, 409]
     final = (await client.get(f"/api/products/{product.id}", headers=owner.headers)).json()

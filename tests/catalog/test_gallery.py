@@ -27,8 +27,10 @@ async def test_upload_resizes_stores_and_serves(
     business = await factory.business(owner, requires_approval=False)
     product = await factory.product(business, status=ProductStatus.APPROVED)
     r = await client.post(
-        f"/api/products/{product.id}/images", headers=owner.headers,
-        files={"file": ("photo.png", jpeg(), "image/png")}, data={"alt_text": "Front view"},
+        f"/api/products/{product.id}/images",
+        headers=owner.headers,
+        files={"file": ("photo.png", jpeg(), "image/png")},
+        data={"alt_text": "Front view"},
     )
     assert r.status_code == 201, r.text
     image = r.json()["images"][0]
@@ -43,8 +45,9 @@ async def test_upload_resizes_stores_and_serves(
     stored = Path(settings.upload_dir, image["url"].removeprefix("/media/"))
     assert stored.is_file()
 
-    r = await client.delete(f"/api/products/{product.id}/images/{image['id']}",
-                            headers=owner.headers)
+    r = await client.delete(
+        f"/api/products/{product.id}/images/{image['id']}", headers=owner.headers
+    )
     assert r.status_code == 204
     assert not stored.exists()
     assert (await client.get(f"/api/products/{product.id}")).json()["images"] == []
@@ -55,21 +58,28 @@ async def test_upload_refuses_bad_content(client: httpx.AsyncClient, factory: Fa
     business = await factory.business(owner)
     product = await factory.product(business, status=ProductStatus.DRAFT)
     url = f"/api/products/{product.id}/images"
-    r = await client.post(url, headers=owner.headers,
-                          files={"file": ("photo.jpg", b"%PDF-1.4 not an image", "image/jpeg")})
+    r = await client.post(
+        url,
+        headers=owner.headers,
+        files={"file": ("photo.jpg", b"%PDF-1.4 not an image", "image/jpeg")},
+    )
     assert r.status_code == 415 and r.headers["content-type"] == "application/problem+json"
     r = await client.post(url, headers=owner.headers, files={})
     assert r.status_code == 422
 
 
-async def test_upload_size_limit(client: httpx.AsyncClient, factory: Factory,
-                                 settings: Settings) -> None:
+async def test_upload_size_limit(
+    client: httpx.AsyncClient, factory: Factory, settings: Settings
+) -> None:
     owner = await factory.user("owner")
     business = await factory.business(owner)
     product = await factory.product(business, status=ProductStatus.DRAFT)
     too_big = b"\xff\xd8\xff" + b"0" * settings.max_upload_bytes
-    r = await client.post(f"/api/products/{product.id}/images", headers=owner.headers,
-                          files={"file": ("big.jpg", too_big, "image/jpeg")})
+    r = await client.post(
+        f"/api/products/{product.id}/images",
+        headers=owner.headers,
+        files={"file": ("big.jpg", too_big, "image/jpeg")},
+    )
     assert r.status_code == 413
 
 
@@ -92,6 +102,9 @@ async def test_new_photo_sends_approved_product_back_to_approval(
     owner = await factory.user("owner")
     business = await factory.business(owner, requires_approval=True)
     product = await factory.product(business, status=ProductStatus.APPROVED)
-    r = await client.post(f"/api/products/{product.id}/images", headers=owner.headers,
-                          files={"file": ("p.jpg", jpeg(40, 30), "image/jpeg")})
+    r = await client.post(
+        f"/api/products/{product.id}/images",
+        headers=owner.headers,
+        files={"file": ("p.jpg", jpeg(40, 30), "image/jpeg")},
+    )
     assert r.status_code == 201 and r.json()["status"] == "pending_approval"

@@ -48,17 +48,21 @@ def body(business: object, **overrides: object) -> dict[str, object]:
     return data
 
 
-async def create(client: httpx.AsyncClient, caller: Caller, business: object,
-                 **overrides: object) -> httpx.Response:
-    return await client.post("/api/products", json=body(business, **overrides),
-                             headers=caller.headers)
+async def create(
+    client: httpx.AsyncClient, caller: Caller, business: object, **overrides: object
+) -> httpx.Response:
+    return await client.post(
+        "/api/products", json=body(business, **overrides), headers=caller.headers
+    )
 
 
-async def act(client: httpx.AsyncClient, caller: Caller | None, product_id: str, action: str,
-              **json: object) -> httpx.Response:
+async def act(
+    client: httpx.AsyncClient, caller: Caller | None, product_id: str, action: str, **json: object
+) -> httpx.Response:
     headers = caller.headers if caller else {}
-    return await client.post(f"/api/products/{product_id}/{action}", headers=headers,
-                             json=json or None)
+    return await client.post(
+        f"/api/products/{product_id}/{action}", headers=headers, json=json or None
+    )
 
 
 async def test_editor_creates_a_draft(client: httpx.AsyncClient, shop: dict) -> None:
@@ -73,8 +77,15 @@ async def test_editor_creates_a_draft(client: httpx.AsyncClient, shop: dict) -> 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 201), ("editor", 201), ("approver", 403), ("viewer", 403), ("outsider", 403),
-     ("buyer", 403), ("platform", 403)],
+    [
+        ("admin", 201),
+        ("editor", 201),
+        ("approver", 403),
+        ("viewer", 403),
+        ("outsider", 403),
+        ("buyer", 403),
+        ("platform", 403),
+    ],
 )
 async def test_who_may_create(client: httpx.AsyncClient, shop: dict, who: str, status: int) -> None:
     r = await create(client, shop[who], shop["business"].id)
@@ -99,15 +110,17 @@ async def test_anonymous_cannot_create(client: httpx.AsyncClient, shop: dict) ->
         ({"business_id": "not-a-uuid"}, "business_id"),
     ],
 )
-async def test_create_validation(client: httpx.AsyncClient, shop: dict, overrides: dict,
-                                 field: str) -> None:
+async def test_create_validation(
+    client: httpx.AsyncClient, shop: dict, overrides: dict, field: str
+) -> None:
     r = await create(client, shop["editor"], shop["business"].id, **overrides)
     assert r.status_code == 422
     assert field in {str(p) for e in r.json()["errors"] for p in e["loc"]}, r.json()
 
 
-async def test_sku_unique_per_business(client: httpx.AsyncClient, shop: dict,
-                                       factory: Factory) -> None:
+async def test_sku_unique_per_business(
+    client: httpx.AsyncClient, shop: dict, factory: Factory
+) -> None:
     assert (await create(client, shop["editor"], shop["business"].id)).status_code == 201
     r = await create(client, shop["editor"], shop["business"].id)
     assert r.status_code == 409 and r.json()["type"] == "sku_taken"
@@ -117,8 +130,12 @@ async def test_sku_unique_per_business(client: httpx.AsyncClient, shop: dict,
 
 
 async def test_unknown_category_and_business(client: httpx.AsyncClient, shop: dict) -> None:
-    r = await create(client, shop["editor"], shop["business"].id,
-                     category_id="00000000-0000-0000-0000-000000000000")
+    r = await create(
+        client,
+        shop["editor"],
+        shop["business"].id,
+        category_id="00000000-0000-0000-0000-000000000000",
+    )
     assert r.status_code == 422
     r = await create(client, shop["editor"], "00000000-0000-0000-0000-000000000000")
     assert r.status_code == 404
@@ -133,8 +150,11 @@ async def test_full_approval_workflow_with_history(client: httpx.AsyncClient, sh
     assert r.json()["rejection_reason"] == "Add a photo of the clasp"
 
     # Editing a rejected product returns it to draft.
-    r = await client.patch(f"/api/products/{pid}", headers=shop["editor"].headers,
-                           json={"description": "Now with the clasp described."})
+    r = await client.patch(
+        f"/api/products/{pid}",
+        headers=shop["editor"].headers,
+        json={"description": "Now with the clasp described."},
+    )
     assert r.json()["status"] == "draft" and r.json()["rejection_reason"] is None
     await act(client, shop["editor"], pid, "submit")
     assert (await act(client, shop["approver"], pid, "approve")).json()["status"] == "approved"
@@ -171,8 +191,7 @@ async def test_full_approval_workflow_with_history(client: httpx.AsyncClient, sh
 async def test_reject_needs_a_reason(client: httpx.AsyncClient, shop: dict) -> None:
     pid = (await create(client, shop["editor"], shop["business"].id)).json()["id"]
     await act(client, shop["editor"], pid, "submit")
-    r = await client.post(f"/api/products/{pid}/reject", headers=shop["approver"].headers,
-                          json={})
+    r = await client.post(f"/api/products/{pid}/reject", headers=shop["approver"].headers, json={})
     assert r.status_code == 422
 
 
@@ -183,8 +202,9 @@ async def test_reject_needs_a_reason(client: httpx.AsyncClient, shop: dict) -> N
         ("reject", {"admin", "approver", "platform"}),
     ],
 )
-async def test_approval_roles(client: httpx.AsyncClient, shop: dict, factory: Factory,
-                              action: str, allowed: set[str]) -> None:
+async def test_approval_roles(
+    client: httpx.AsyncClient, shop: dict, factory: Factory, action: str, allowed: set[str]
+) -> None:
     for who in ["admin", "approver", "editor", "viewer", "outsider", "buyer", "platform"]:
         product = await factory.product(shop["business"], status=ProductStatus.PENDING_APPROVAL)
         r = await act(client, shop[who], str(product.id), action, reason="Blurry photos")
@@ -202,8 +222,14 @@ async def test_approval_roles(client: httpx.AsyncClient, shop: dict, factory: Fa
         ("archive", ProductStatus.DRAFT, {"admin", "editor", "platform"}),
     ],
 )
-async def test_editor_action_roles(client: httpx.AsyncClient, shop: dict, factory: Factory,
-                                   action: str, source: ProductStatus, allowed: set[str]) -> None:
+async def test_editor_action_roles(
+    client: httpx.AsyncClient,
+    shop: dict,
+    factory: Factory,
+    action: str,
+    source: ProductStatus,
+    allowed: set[str],
+) -> None:
     for who in ["admin", "approver", "editor", "viewer", "outsider", "platform"]:
         product = await factory.product(shop["business"], status=source)
         r = await act(client, shop[who], str(product.id), action)
@@ -215,19 +241,45 @@ async def test_editor_action_roles(client: httpx.AsyncClient, shop: dict, factor
 @pytest.mark.parametrize(
     ("action", "bad_sources"),
     [
-        ("submit", [ProductStatus.PENDING_APPROVAL, ProductStatus.APPROVED, ProductStatus.REJECTED,
-                    ProductStatus.ARCHIVED]),
-        ("approve", [ProductStatus.DRAFT, ProductStatus.APPROVED, ProductStatus.REJECTED,
-                     ProductStatus.UNPUBLISHED, ProductStatus.ARCHIVED]),
+        (
+            "submit",
+            [
+                ProductStatus.PENDING_APPROVAL,
+                ProductStatus.APPROVED,
+                ProductStatus.REJECTED,
+                ProductStatus.ARCHIVED,
+            ],
+        ),
+        (
+            "approve",
+            [
+                ProductStatus.DRAFT,
+                ProductStatus.APPROVED,
+                ProductStatus.REJECTED,
+                ProductStatus.UNPUBLISHED,
+                ProductStatus.ARCHIVED,
+            ],
+        ),
         ("reject", [ProductStatus.DRAFT, ProductStatus.APPROVED, ProductStatus.ARCHIVED]),
-        ("unpublish", [ProductStatus.DRAFT, ProductStatus.PENDING_APPROVAL,
-                       ProductStatus.UNPUBLISHED, ProductStatus.ARCHIVED]),
+        (
+            "unpublish",
+            [
+                ProductStatus.DRAFT,
+                ProductStatus.PENDING_APPROVAL,
+                ProductStatus.UNPUBLISHED,
+                ProductStatus.ARCHIVED,
+            ],
+        ),
         ("archive", [ProductStatus.ARCHIVED]),
     ],
 )
-async def test_refused_transitions_are_409(client: httpx.AsyncClient, shop: dict,
-                                           factory: Factory, action: str,
-                                           bad_sources: list[ProductStatus]) -> None:
+async def test_refused_transitions_are_409(
+    client: httpx.AsyncClient,
+    shop: dict,
+    factory: Factory,
+    action: str,
+    bad_sources: list[ProductStatus],
+) -> None:
     for source in bad_sources:
         product = await factory.product(shop["business"], status=source)
         r = await act(client, shop["admin"], str(product.id), action, reason="Not good enough")
@@ -235,8 +287,9 @@ async def test_refused_transitions_are_409(client: httpx.AsyncClient, shop: dict
         assert r.json()["type"] == "invalid_transition"
 
 
-async def test_publish_only_without_approval(client: httpx.AsyncClient, shop: dict,
-                                             factory: Factory) -> None:
+async def test_publish_only_without_approval(
+    client: httpx.AsyncClient, shop: dict, factory: Factory
+) -> None:
     # In a business that requires approval, publish is refused and submit is the way.
     draft = await factory.product(shop["business"], status=ProductStatus.DRAFT)
     r = await act(client, shop["editor"], str(draft.id), "publish")
@@ -251,8 +304,9 @@ async def test_publish_only_without_approval(client: httpx.AsyncClient, shop: di
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert r.json()["published_at"] is not None
     # Editing an approved product where approval is off keeps it public.
-    r = await client.patch(f"/api/products/{pid}", headers=owner.headers,
-                           json={"price_minor": 99900})
+    r = await client.patch(
+        f"/api/products/{pid}", headers=owner.headers, json={"price_minor": 99900}
+    )
     assert r.json()["status"] == "approved" and r.json()["price_minor"] == 99900
 
 
@@ -261,11 +315,15 @@ async def test_editing_public_fields_sends_back_to_approval(
 ) -> None:
     product = await factory.product(shop["business"], status=ProductStatus.APPROVED)
     # Stock is not public content: no re-approval.
-    r = await client.patch(f"/api/products/{product.id}", headers=shop["editor"].headers,
-                           json={"stock_quantity": 9})
+    r = await client.patch(
+        f"/api/products/{product.id}", headers=shop["editor"].headers, json={"stock_quantity": 9}
+    )
     assert r.json()["status"] == "approved" and r.json()["stock_quantity"] == 9
-    r = await client.patch(f"/api/products/{product.id}", headers=shop["editor"].headers,
-                           json={"title": "Blue pottery vase, large"})
+    r = await client.patch(
+        f"/api/products/{product.id}",
+        headers=shop["editor"].headers,
+        json={"title": "Blue pottery vase, large"},
+    )
     assert r.json()["status"] == "pending_approval"
     assert (await client.get(f"/api/products/{product.id}")).status_code == 404
 
@@ -276,46 +334,63 @@ async def test_edit_permissions_and_archived_is_frozen(
     product = await factory.product(shop["business"], status=ProductStatus.DRAFT)
     url = f"/api/products/{product.id}"
     assert (await client.patch(url, json={"title": "x"})).status_code == 401
-    assert (await client.patch(url, headers=shop["viewer"].headers,
-                               json={"title": "x"})).status_code == 403
-    assert (await client.patch(url, headers=shop["approver"].headers,
-                               json={"title": "x"})).status_code == 403
-    assert (await client.patch(url, headers=shop["outsider"].headers,
-                               json={"title": "x"})).status_code == 404
+    assert (
+        await client.patch(url, headers=shop["viewer"].headers, json={"title": "x"})
+    ).status_code == 403
+    assert (
+        await client.patch(url, headers=shop["approver"].headers, json={"title": "x"})
+    ).status_code == 403
+    assert (
+        await client.patch(url, headers=shop["outsider"].headers, json={"title": "x"})
+    ).status_code == 404
     archived = await factory.product(shop["business"], status=ProductStatus.ARCHIVED)
-    r = await client.patch(f"/api/products/{archived.id}", headers=shop["editor"].headers,
-                           json={"title": "back from the dead"})
+    r = await client.patch(
+        f"/api/products/{archived.id}",
+        headers=shop["editor"].headers,
+        json={"title": "back from the dead"},
+    )
     assert r.status_code == 409 and r.json()["type"] == "product_archived"
 
 
-async def test_changing_sku_to_a_taken_one(client: httpx.AsyncClient, shop: dict,
-                                           factory: Factory) -> None:
+async def test_changing_sku_to_a_taken_one(
+    client: httpx.AsyncClient, shop: dict, factory: Factory
+) -> None:
     await factory.product(shop["business"], sku="TAKEN-1", status=ProductStatus.DRAFT)
     product = await factory.product(shop["business"], status=ProductStatus.DRAFT)
-    r = await client.patch(f"/api/products/{product.id}", headers=shop["editor"].headers,
-                           json={"sku": "TAKEN-1"})
+    r = await client.patch(
+        f"/api/products/{product.id}", headers=shop["editor"].headers, json={"sku": "TAKEN-1"}
+    )
     assert r.status_code == 409
 
 
-NON_PUBLIC = [ProductStatus.DRAFT, ProductStatus.PENDING_APPROVAL, ProductStatus.REJECTED,
-              ProductStatus.UNPUBLISHED, ProductStatus.ARCHIVED]
+NON_PUBLIC = [
+    ProductStatus.DRAFT,
+    ProductStatus.PENDING_APPROVAL,
+    ProductStatus.REJECTED,
+    ProductStatus.UNPUBLISHED,
+    ProductStatus.ARCHIVED,
+]
 
 
-async def test_non_public_products_never_leak(client: httpx.AsyncClient, shop: dict,
-                                              factory: Factory) -> None:
-    public = await factory.product(shop["business"], title="Sanganeri block print quilt",
-                                   status=ProductStatus.APPROVED)
+async def test_non_public_products_never_leak(
+    client: httpx.AsyncClient, shop: dict, factory: Factory
+) -> None:
+    public = await factory.product(
+        shop["business"], title="Sanganeri block print quilt", status=ProductStatus.APPROVED
+    )
     hidden = {
-        s: await factory.product(shop["business"], title=f"Sanganeri block print {s.value}",
-                                 status=s)
+        s: await factory.product(
+            shop["business"], title=f"Sanganeri block print {s.value}", status=s
+        )
         for s in NON_PUBLIC
     }
     for who in [None, shop["buyer"], shop["outsider"]]:
         headers = who.headers if who else {}
         listing = (await client.get("/api/products", headers=headers)).json()
         assert [p["id"] for p in listing["items"]] == [str(public.id)]
-        found = (await client.get("/api/products", headers=headers,
-                                  params={"search": "sanganeri"})).json()
+        found = (
+            await client.get("/api/products", headers=headers, params={"search": "sanganeri"})
+        ).json()
         assert [p["id"] for p in found["items"]] == [str(public.id)]
         assert found["total"] == 1
         for product in hidden.values():
@@ -336,30 +411,49 @@ async def test_staff_listing(client: httpx.AsyncClient, shop: dict, factory: Fac
     await factory.product(other, status=ProductStatus.PENDING_APPROVAL)
     bid = str(shop["business"].id)
 
-    r = await client.get("/api/products/admin", headers=shop["viewer"].headers,
-                         params={"business": bid})
+    r = await client.get(
+        "/api/products/admin", headers=shop["viewer"].headers, params={"business": bid}
+    )
     assert r.status_code == 200 and r.json()["total"] == 6
-    r = await client.get("/api/products/admin", headers=shop["viewer"].headers,
-                         params={"business": bid, "status": "pending_approval"})
+    r = await client.get(
+        "/api/products/admin",
+        headers=shop["viewer"].headers,
+        params={"business": bid, "status": "pending_approval"},
+    )
     assert [p["status"] for p in r.json()["items"]] == ["pending_approval"]
     # Outsiders, buyers and anonymous callers get nothing.
-    assert (await client.get("/api/products/admin", headers=shop["outsider"].headers,
-                             params={"business": bid})).status_code == 403
-    assert (await client.get("/api/products/admin", headers=shop["buyer"].headers,
-                             params={"business": bid})).status_code == 403
+    assert (
+        await client.get(
+            "/api/products/admin", headers=shop["outsider"].headers, params={"business": bid}
+        )
+    ).status_code == 403
+    assert (
+        await client.get(
+            "/api/products/admin", headers=shop["buyer"].headers, params={"business": bid}
+        )
+    ).status_code == 403
     assert (await client.get("/api/products/admin", params={"business": bid})).status_code == 401
     # A member must name the business; a platform admin sees the queue of every business.
-    assert (await client.get("/api/products/admin",
-                             headers=shop["viewer"].headers)).status_code == 422
-    r = await client.get("/api/products/admin", headers=shop["platform"].headers,
-                         params={"status": "pending_approval"})
+    assert (
+        await client.get("/api/products/admin", headers=shop["viewer"].headers)
+    ).status_code == 422
+    r = await client.get(
+        "/api/products/admin",
+        headers=shop["platform"].headers,
+        params={"status": "pending_approval"},
+    )
     assert r.json()["total"] == 2
-    r = await client.get("/api/products/admin", headers=shop["viewer"].headers,
-                         params={"business": bid, "status": "bogus"})
+    r = await client.get(
+        "/api/products/admin",
+        headers=shop["viewer"].headers,
+        params={"business": bid, "status": "bogus"},
+    )
     assert r.status_code == 422
 
 
 async def test_detail_of_unknown_and_malformed_ids(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/api/products/00000000-0000-0000-0000-000000000000")).status_code == 404
+    assert (
+        await client.get("/api/products/00000000-0000-0000-0000-000000000000")
+    ).status_code == 404
     r = await client.get("/api/products/nope")
     assert r.status_code == 404 and r.json()["type"] == "not_found"

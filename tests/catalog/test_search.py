@@ -22,22 +22,41 @@ async def catalogue(factory: Factory) -> dict[str, object]:
         await s.commit()
     made = {
         "vase": await factory.product(
-            pottery_shop, title="Blue pottery vase", category_id=vases.id, price_minor=250000,
+            pottery_shop,
+            title="Blue pottery vase",
+            category_id=vases.id,
+            price_minor=250000,
             description="Quartz-paste vase painted with cobalt blue flowers.",
-            attributes={"material": "quartz", "colour": "cobalt blue"}),
+            attributes={"material": "quartz", "colour": "cobalt blue"},
+        ),
         "bowl": await factory.product(
-            pottery_shop, title="Blue pottery bowl", category_id=vases.id, price_minor=90000,
-            description="A small bowl for dry fruit.", attributes={"material": "quartz"}),
+            pottery_shop,
+            title="Blue pottery bowl",
+            category_id=vases.id,
+            price_minor=90000,
+            description="A small bowl for dry fruit.",
+            attributes={"material": "quartz"},
+        ),
         "shawl": await factory.product(
-            other, title="Pashmina shawl", category_id=shawls.id, price_minor=1850000,
+            other,
+            title="Pashmina shawl",
+            category_id=shawls.id,
+            price_minor=1850000,
             description="Hand-spun pashmina with sozni embroidery.",
-            attributes={"material": "pashmina wool"}),
+            attributes={"material": "pashmina wool"},
+        ),
         "stole": await factory.product(
-            other, title="Embroidered wool stole", category_id=shawls.id, price_minor=450000,
-            description="Soft stole, kani weave, blue border.", currency="USD"),
+            other,
+            title="Embroidered wool stole",
+            category_id=shawls.id,
+            price_minor=450000,
+            description="Soft stole, kani weave, blue border.",
+            currency="USD",
+        ),
     }
-    await factory.product(pottery_shop, title="Blue pottery draft plate",
-                          status=ProductStatus.DRAFT)
+    await factory.product(
+        pottery_shop, title="Blue pottery draft plate", status=ProductStatus.DRAFT
+    )
     return {"products": made, "pottery_shop": pottery_shop, "other": other}
 
 
@@ -57,8 +76,9 @@ async def test_full_text_search_ranks_title_matches_first(
     assert r.json()["total"] == 3
 
 
-async def test_search_stems_and_matches_attributes(client: httpx.AsyncClient,
-                                                   catalogue: dict) -> None:
+async def test_search_stems_and_matches_attributes(
+    client: httpx.AsyncClient, catalogue: dict
+) -> None:
     p = catalogue["products"]
     # "vases" finds the vase by its title (stemmed) first, then the bowl by its category.
     found = ids(await client.get("/api/products", params={"search": "vases"}))
@@ -72,8 +92,9 @@ async def test_search_stems_and_matches_attributes(client: httpx.AsyncClient,
     assert set(ids(r)) == {str(p["shawl"].id), str(p["stole"].id)}
 
 
-async def test_search_with_punctuation_only_or_operators(client: httpx.AsyncClient,
-                                                         catalogue: dict) -> None:
+async def test_search_with_punctuation_only_or_operators(
+    client: httpx.AsyncClient, catalogue: dict
+) -> None:
     r = await client.get("/api/products", params={"search": '"); DROP TABLE products; --'})
     assert r.status_code == 200
     r = await client.get("/api/products", params={"search": "!!! ???"})
@@ -94,8 +115,9 @@ async def test_filters(client: httpx.AsyncClient, catalogue: dict) -> None:
     assert set(ids(r)) == {str(p["vase"].id), str(p["stole"].id)}
     r = await client.get("/api/products", params={"currency": "usd"})
     assert ids(r) == [str(p["stole"].id)]
-    r = await client.get("/api/products", params={"search": "blue", "category": "pottery",
-                                                  "max_price": 100000})
+    r = await client.get(
+        "/api/products", params={"search": "blue", "category": "pottery", "max_price": 100000}
+    )
     assert ids(r) == [str(p["bowl"].id)]
     r = await client.get("/api/products", params={"category": "no-such-category"})
     assert r.json()["total"] == 0
@@ -132,16 +154,18 @@ async def test_edits_reach_the_index(client: httpx.AsyncClient, factory: Factory
     shop = await factory.business(owner, requires_approval=False)
     product = await factory.product(shop, title="Terracotta horse")
     assert ids(await client.get("/api/products", params={"search": "terracotta"}))
-    await client.patch(f"/api/products/{product.id}", headers=owner.headers,
-                       json={"title": "Bankura clay horse"})
+    await client.patch(
+        f"/api/products/{product.id}", headers=owner.headers, json={"title": "Bankura clay horse"}
+    )
     assert not ids(await client.get("/api/products", params={"search": "terracotta"}))
     assert ids(await client.get("/api/products", params={"search": "bankura"}))
     await client.post(f"/api/products/{product.id}/archive", headers=owner.headers)
     assert not ids(await client.get("/api/products", params={"search": "bankura"}))
 
 
-async def test_categories_tree_and_admin_creation(client: httpx.AsyncClient,
-                                                  factory: Factory, catalogue: dict) -> None:
+async def test_categories_tree_and_admin_creation(
+    client: httpx.AsyncClient, factory: Factory, catalogue: dict
+) -> None:
     from haat.identity.models import PlatformRole
 
     tree = (await client.get("/api/categories")).json()
@@ -152,9 +176,15 @@ async def test_categories_tree_and_admin_creation(client: httpx.AsyncClient,
     r = await client.post("/api/categories", headers=seller.headers, json={"name": "Toys"})
     assert r.status_code == 403
     assert (await client.post("/api/categories", json={"name": "Toys"})).status_code == 401
-    r = await client.post("/api/categories", headers=staff.headers,
-                          json={"name": "Lacquer toys", "parent_id": tree[0]["id"]})
+    r = await client.post(
+        "/api/categories",
+        headers=staff.headers,
+        json={"name": "Lacquer toys", "parent_id": tree[0]["id"]},
+    )
     assert r.status_code == 201 and r.json()["slug"] == "pottery-lacquer-toys"
-    r = await client.post("/api/categories", headers=staff.headers,
-                          json={"name": "Lacquer toys", "parent_id": tree[0]["id"]})
+    r = await client.post(
+        "/api/categories",
+        headers=staff.headers,
+        json={"name": "Lacquer toys", "parent_id": tree[0]["id"]},
+    )
     assert r.status_code == 409

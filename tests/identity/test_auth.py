@@ -17,8 +17,9 @@ async def register(client: httpx.AsyncClient, **overrides: object) -> httpx.Resp
 
 
 async def login(client: httpx.AsyncClient, identifier: str, password: str) -> httpx.Response:
-    return await client.post("/api/auth/login",
-                             json={"identifier": identifier, "password": password})
+    return await client.post(
+        "/api/auth/login", json={"identifier": identifier, "password": password}
+    )
 
 
 async def test_register_then_login_and_read_profile(client: httpx.AsyncClient) -> None:
@@ -35,8 +36,9 @@ async def test_register_then_login_and_read_profile(client: httpx.AsyncClient) -
     assert tokens["token_type"] == "bearer" and tokens["expires_in"] == 900
     assert tokens["refresh_expires_in"] == 30 * 24 * 3600
 
-    me = await client.get("/api/auth/me",
-                          headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    me = await client.get(
+        "/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
     assert me.status_code == 200 and me.json()["preferred_language"] == "hi"
 
     by_phone = await login(client, "+919812345678", "s3cret-pass")
@@ -88,8 +90,9 @@ async def test_unknown_user_and_wrong_password_look_the_same(
 
 
 async def test_login_is_rate_limited_per_account(client: httpx.AsyncClient) -> None:
-    statuses = [(await login(client, "victim@example.com", f"guess-{i}")).status_code
-                for i in range(11)]
+    statuses = [
+        (await login(client, "victim@example.com", f"guess-{i}")).status_code for i in range(11)
+    ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
     r = await login(client, "victim@example.com", "again")
@@ -132,9 +135,16 @@ async def test_me_requires_a_valid_token(client: httpx.AsyncClient) -> None:
 
 async def test_update_me(client: httpx.AsyncClient, factory: Factory) -> None:
     caller = await factory.user("ravi")
-    r = await client.patch("/api/auth/me", headers=caller.headers,
-                           json={"full_name": "Ravi K", "preferred_language": "ta",
-                                 "currency": "EUR", "country": "de"})
+    r = await client.patch(
+        "/api/auth/me",
+        headers=caller.headers,
+        json={
+            "full_name": "Ravi K",
+            "preferred_language": "ta",
+            "currency": "EUR",
+            "country": "de",
+        },
+    )
     assert r.status_code == 200
     assert r.json()["preferred_language"] == "ta" and r.json()["country"] == "DE"
     bad = await client.patch("/api/auth/me", headers=caller.headers, json={"currency": "XYZ"})

@@ -33,8 +33,9 @@ async def test_first_verify_creates_the_account(
 
     r = await verify(client, code)
     assert r.status_code == 200
-    me = await client.get("/api/auth/me",
-                          headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+    me = await client.get(
+        "/api/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}
+    )
     assert me.json()["phone"] == PHONE
     # The code is single-use.
     assert (await verify(client, code)).status_code == 401
@@ -51,8 +52,9 @@ async def test_existing_phone_user_logs_in(
     caller = await factory.user("kiran", phone=PHONE)
     await request_code(client)
     r = await verify(client, sms.last_code(PHONE))
-    me = await client.get("/api/auth/me",
-                          headers={"Authorization": f"Bearer {r.json()['access_token']}"})
+    me = await client.get(
+        "/api/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}
+    )
     assert me.json()["id"] == str(caller.id)
 
 
@@ -131,9 +133,7 @@ async def test_per_phone_limit(client: httpx.AsyncClient, factory: Factory) -> N
 
 
 async def test_per_ip_limit(client: httpx.AsyncClient) -> None:
-    statuses = [
-        (await request_code(client, f"+9198123456{i:02d}")).status_code for i in range(21)
-    ]
+    statuses = [(await request_code(client, f"+9198123456{i:02d}")).status_code for i in range(21)]
     assert statuses[:20] == [202] * 20
     assert statuses[20] == 429
 

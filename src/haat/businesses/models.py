@@ -51,9 +51,7 @@ class Business(TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(220), unique=True)
-    kind: Mapped[BusinessKind] = mapped_column(
-        enum_type(BusinessKind, 32)
-    )
+    kind: Mapped[BusinessKind] = mapped_column(enum_type(BusinessKind, 32))
     description: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120))
     state: Mapped[str | None] = mapped_column(String(120))
@@ -75,12 +73,8 @@ class Membership(TimestampMixin, Base):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("business_id", "user_id"),)
 
-    business_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("businesses.id", ondelete="CASCADE")
-    )
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[BusinessRole] = mapped_column(
-        enum_type(BusinessRole, 16)
-    )
+    role: Mapped[BusinessRole] = mapped_column(enum_type(BusinessRole, 16))

@@ -51,9 +51,7 @@ async def list_businesses(
 async def my_businesses(actor: AuthenticatedActor, session: DbSession) -> list[MyBusinessOut]:
     """Businesses you belong to, with your role in each."""
     rows = await service.my_businesses(session, actor)
-    return [
-        MyBusinessOut(**BusinessOut.model_validate(b).model_dump(), role=r) for b, r in rows
-    ]
+    return [MyBusinessOut(**BusinessOut.model_validate(b).model_dump(), role=r) for b, r in rows]
 
 
 @router.get("/{business_id:uuid}", response_model=BusinessOut, responses=responses(404, 422))
@@ -61,8 +59,9 @@ async def get_business(business_id: uuid.UUID, session: DbSession) -> BusinessOu
     return BusinessOut.model_validate(await service.get_business(session, business_id))
 
 
-@router.patch("/{business_id:uuid}", response_model=BusinessOut,
-              responses=responses(401, 403, 404, 422))
+@router.patch(
+    "/{business_id:uuid}", response_model=BusinessOut, responses=responses(401, 403, 404, 422)
+)
 async def update_business(
     business_id: uuid.UUID, data: BusinessUpdate, actor: AuthenticatedActor, session: DbSession
 ) -> BusinessOut:
@@ -71,8 +70,11 @@ async def update_business(
     return BusinessOut.model_validate(business)
 
 
-@router.get("/{business_id:uuid}/members", response_model=list[MemberOut],
-            responses=responses(401, 403, 404, 422))
+@router.get(
+    "/{business_id:uuid}/members",
+    response_model=list[MemberOut],
+    responses=responses(401, 403, 404, 422),
+)
 async def list_members(
     business_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> list[MemberOut]:
@@ -80,8 +82,12 @@ async def list_members(
     return await service.list_members(session, actor, business_id)
 
 
-@router.post("/{business_id:uuid}/members", status_code=201, response_model=MemberOut,
-             responses=responses(401, 403, 404, 409, 422))
+@router.post(
+    "/{business_id:uuid}/members",
+    status_code=201,
+    response_model=MemberOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def add_member(
     business_id: uuid.UUID, data: MemberAdd, actor: AuthenticatedActor, session: DbSession
 ) -> MemberOut:
@@ -89,18 +95,27 @@ async def add_member(
     return await service.add_member(session, actor, business_id, data)
 
 
-@router.patch("/{business_id:uuid}/members/{user_id:uuid}", response_model=MemberOut,
-              responses=responses(401, 403, 404, 409, 422))
+@router.patch(
+    "/{business_id:uuid}/members/{user_id:uuid}",
+    response_model=MemberOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def change_role(
-    business_id: uuid.UUID, user_id: uuid.UUID, data: MemberUpdate,
-    actor: AuthenticatedActor, session: DbSession,
+    business_id: uuid.UUID,
+    user_id: uuid.UUID,
+    data: MemberUpdate,
+    actor: AuthenticatedActor,
+    session: DbSession,
 ) -> MemberOut:
     """Change a member's role; the last admin cannot be demoted (409)."""
     return await service.change_role(session, actor, business_id, user_id, data.role)
 
 
-@router.delete("/{business_id:uuid}/members/{user_id:uuid}", status_code=204,
-               responses=responses(401, 403, 404, 409, 422))
+@router.delete(
+    "/{business_id:uuid}/members/{user_id:uuid}",
+    status_code=204,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def remove_member(
     business_id: uuid.UUID, user_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> Response:

@@ -62,7 +62,9 @@ async def require_role(
 
 async def member_business_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
     """Ids of every business the user belongs to, in any role."""
-    rows = await session.scalars(select(Membership.business_id).where(Membership.user_id == user_id))
+    rows = await session.scalars(
+        select(Membership.business_id).where(Membership.user_id == user_id)
+    )
     return list(rows)
 
 
@@ -157,8 +159,14 @@ async def list_members(
 
 
 def _member_out(m: Membership, u: User) -> MemberOut:
-    return MemberOut(user_id=u.id, full_name=u.full_name, email=u.email, phone=u.phone,
-                     role=m.role, since=m.created_at)
+    return MemberOut(
+        user_id=u.id,
+        full_name=u.full_name,
+        email=u.email,
+        phone=u.phone,
+        role=m.role,
+        since=m.created_at,
+    )
 
 
 async def add_member(
@@ -206,7 +214,10 @@ async def _ensure_another_admin(
 
 
 async def change_role(
-    session: AsyncSession, actor: Actor, business_id: uuid.UUID, user_id: uuid.UUID,
+    session: AsyncSession,
+    actor: Actor,
+    business_id: uuid.UUID,
+    user_id: uuid.UUID,
     role: BusinessRole,
 ) -> MemberOut:
     """Change a member's role; never demote the last admin (409)."""

@@ -24,7 +24,9 @@ def subtree_ids(slug: str) -> Select[Any]:
 
 async def tree(session: AsyncSession) -> list[CategoryNode]:
     """Every category as a forest of nodes, ordered by position then name."""
-    rows = (await session.scalars(select(Category).order_by(Category.position, Category.name))).all()
+    rows = (
+        await session.scalars(select(Category).order_by(Category.position, Category.name))
+    ).all()
     nodes = {c.id: CategoryNode.model_validate(c) for c in rows}
     roots: list[CategoryNode] = []
     for c in rows:
@@ -47,16 +49,13 @@ async def create(session: AsyncSession, actor: Actor, data: CategoryCreate) -> C
         slug = f"{parent.slug}-{slug}"
     if await session.scalar(select(Category.id).where(Category.slug == slug)):
         raise Conflict("A category with this name already exists here")
-    category = Category(name=data.name, slug=slug, parent_id=data.parent_id,
-                        position=data.position)
+    category = Category(name=data.name, slug=slug, parent_id=data.parent_id, position=data.position)
     session.add(category)
     await session.flush()
     return category
 
 
-async def get_or_create_path(
-    session: AsyncSession, names: list[str]
-) -> Category:
+async def get_or_create_path(session: AsyncSession, names: list[str]) -> Category:
     """The category at ``names`` (e.g. ["Textiles", "Shawls"]), creating missing levels.
     Used by imports and the demo loader."""
     parent: Category | None = None
@@ -66,8 +65,12 @@ async def get_or_create_path(
             slug = f"{parent.slug}-{slug}"
         found = await session.scalar(select(Category).where(Category.slug == slug))
         if found is None:
-            found = Category(id=uuid.uuid5(uuid.NAMESPACE_URL, f"haat:category:{slug}"),
-                             name=name, slug=slug, parent_id=parent.id if parent else None)
+            found = Category(
+                id=uuid.uuid5(uuid.NAMESPACE_URL, f"haat:category:{slug}"),
+                name=name,
+                slug=slug,
+                parent_id=parent.id if parent else None,
+            )
             session.add(found)
             await session.flush()
         parent = found

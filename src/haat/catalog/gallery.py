@@ -38,9 +38,7 @@ async def add_image(
     photo is public content: an approved product goes back to approval where required.
     """
     product = await load_for_edit(session, actor, product_id)
-    count = await session.scalar(
-        select(func.count()).where(ProductImage.product_id == product_id)
-    )
+    count = await session.scalar(select(func.count()).where(ProductImage.product_id == product_id))
     if (count or 0) >= MAX_IMAGES_PER_PRODUCT:
         raise Conflict(f"A product has at most {MAX_IMAGES_PER_PRODUCT} photos")
     processed = await anyio.to_thread.run_sync(

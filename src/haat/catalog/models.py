@@ -47,9 +47,7 @@ class Product(TimestampMixin, Base):
         Index("ix_products_business_status", "business_id", "status"),
     )
 
-    business_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("businesses.id", ondelete="CASCADE")
-    )
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
     category_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("categories.id", ondelete="SET NULL"), index=True
     )
@@ -90,12 +88,8 @@ class ProductStatusChange(IdMixin, Base):
     )
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(24))
-    from_status: Mapped[ProductStatus | None] = mapped_column(
-        enum_type(ProductStatus, 24)
-    )
-    to_status: Mapped[ProductStatus] = mapped_column(
-        enum_type(ProductStatus, 24)
-    )
+    from_status: Mapped[ProductStatus | None] = mapped_column(enum_type(ProductStatus, 24))
+    to_status: Mapped[ProductStatus] = mapped_column(enum_type(ProductStatus, 24))
     reason: Mapped[str | None] = mapped_column(Text)
 
 

@@ -61,9 +61,16 @@ async def list_products(
 
     Sort defaults to relevance with a search and newest without.
     """
-    filters = service.ProductFilters(search=search, category=category, business=business,
-                                     cluster=cluster, min_price=min_price,
-                                     max_price=max_price, currency=currency, sort=sort)
+    filters = service.ProductFilters(
+        search=search,
+        category=category,
+        business=business,
+        cluster=cluster,
+        min_price=min_price,
+        max_price=max_price,
+        currency=currency,
+        sort=sort,
+    )
     items, total = await service.list_public(session, filters, paging)
     return Page.of([product_out(p, storage) for p in items], total, paging)
 
@@ -84,8 +91,12 @@ async def list_products_for_staff(
     return Page.of([product_admin_out(p, storage) for p in items], total, paging)
 
 
-@router.post("", status_code=201, response_model=ProductAdminOut,
-             responses=responses(401, 403, 404, 409, 422))
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProductAdminOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def create_product(
     data: ProductCreate, actor: AuthenticatedActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
@@ -93,8 +104,12 @@ async def create_product(
     return product_admin_out(await service.create_product(session, actor, data), storage)
 
 
-@router.get("/{product_id:uuid}", response_model=ProductAdminOut, responses=responses(404, 422),
-            openapi_extra={"security": OPTIONAL_BEARER})
+@router.get(
+    "/{product_id:uuid}",
+    response_model=ProductAdminOut,
+    responses=responses(404, 422),
+    openapi_extra={"security": OPTIONAL_BEARER},
+)
 async def get_product(
     product_id: uuid.UUID, actor: CurrentActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
@@ -102,10 +117,16 @@ async def get_product(
     return product_admin_out(await service.get_product(session, actor, product_id), storage)
 
 
-@router.patch("/{product_id:uuid}", response_model=ProductAdminOut,
-              responses=responses(401, 403, 404, 409, 422))
+@router.patch(
+    "/{product_id:uuid}",
+    response_model=ProductAdminOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def update_product(
-    product_id: uuid.UUID, data: ProductUpdate, actor: AuthenticatedActor, session: DbSession,
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    actor: AuthenticatedActor,
+    session: DbSession,
     storage: Storage,
 ) -> ProductAdminOut:
     """Edit a product. Editing a rejected product returns it to draft; editing an approved
@@ -114,8 +135,11 @@ async def update_product(
     return product_admin_out(product, storage)
 
 
-@router.get("/{product_id:uuid}/history", response_model=list[StatusChangeOut],
-            responses=responses(401, 403, 404, 422))
+@router.get(
+    "/{product_id:uuid}/history",
+    response_model=list[StatusChangeOut],
+    responses=responses(401, 403, 404, 422),
+)
 async def product_history(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> list[StatusChangeOut]:
@@ -125,8 +149,12 @@ async def product_history(
 
 
 async def _act(
-    session: DbSession, actor: AuthenticatedActor, storage: LocalStorage, product_id: uuid.UUID,
-    action: ProductAction, reason: str | None = None,
+    session: DbSession,
+    actor: AuthenticatedActor,
+    storage: LocalStorage,
+    product_id: uuid.UUID,
+    action: ProductAction,
+    reason: str | None = None,
 ) -> ProductAdminOut:
     product = await transitions.apply_action(session, actor, product_id, action, reason)
     return product_admin_out(product, storage)
@@ -135,51 +163,76 @@ async def _act(
 _TRANSITION_ERRORS = responses(401, 403, 404, 409, 422)
 
 
-@router.post("/{product_id:uuid}/submit", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
-async def submit(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
-                 storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/submit", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def submit(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
+) -> ProductAdminOut:
     """draft/unpublished -> pending_approval (editors, admins; approval required)."""
     return await _act(session, actor, storage, product_id, ProductAction.SUBMIT)
 
 
-@router.post("/{product_id:uuid}/approve", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
-async def approve(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
-                  storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/approve", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def approve(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
+) -> ProductAdminOut:
     """pending_approval -> approved (approvers, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.APPROVE)
 
 
-@router.post("/{product_id:uuid}/reject", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
-async def reject(product_id: uuid.UUID, data: RejectIn, actor: AuthenticatedActor,
-                 session: DbSession, storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/reject", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def reject(
+    product_id: uuid.UUID,
+    data: RejectIn,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    storage: Storage,
+) -> ProductAdminOut:
     """pending_approval -> rejected with a reason (approvers, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.REJECT, data.reason)
 
 
-@router.post("/{product_id:uuid}/publish", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
-async def publish(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
-                  storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/publish", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def publish(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
+) -> ProductAdminOut:
     """draft/unpublished -> approved where the business does not require approval."""
     return await _act(session, actor, storage, product_id, ProductAction.PUBLISH)
 
 
-@router.post("/{product_id:uuid}/unpublish", response_model=ProductAdminOut,
-             responses=_TRANSITION_ERRORS)
-async def unpublish(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
-                    storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/unpublish", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def unpublish(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
+) -> ProductAdminOut:
     """approved -> unpublished (editors, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.UNPUBLISH)
 
 
-@router.post("/{product_id:uuid}/archive", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS)
-async def archive(product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
-                  storage: Storage) -> ProductAdminOut:
+@router.post(
+    "/{product_id:uuid}/archive", response_model=ProductAdminOut, responses=_TRANSITION_ERRORS
+)
+async def archive(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
+) -> ProductAdminOut:
     """any -> archived, a soft delete (editors, admins, platform admins)."""
     return await _act(session, actor, storage, product_id, ProductAction.ARCHIVE)
 
 
-@router.post("/{product_id:uuid}/images", status_code=201, response_model=ProductAdminOut,
-             responses=responses(401, 403, 404, 409, 413, 415, 422))
+@router.post(
+    "/{product_id:uuid}/images",
+    status_code=201,
+    response_model=ProductAdminOut,
+    responses=responses(401, 403, 404, 409, 413, 415, 422),
+)
 async def upload_image(
     product_id: uuid.UUID,
     request: Request,
@@ -196,17 +249,28 @@ async def upload_image(
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Images are limited to {settings.max_upload_bytes // 2**20} MB")
     product = await gallery.add_image(
-        session, actor, storage, product_id, data,
-        max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels,
+        session,
+        actor,
+        storage,
+        product_id,
+        data,
+        max_bytes=settings.max_upload_bytes,
+        max_pixels=settings.max_image_pixels,
         alt_text=alt_text,
     )
     return product_admin_out(product, storage)
 
 
-@router.delete("/{product_id:uuid}/images/{image_id:uuid}", status_code=204,
-               responses=responses(401, 403, 404, 409, 422))
+@router.delete(
+    "/{product_id:uuid}/images/{image_id:uuid}",
+    status_code=204,
+    responses=responses(401, 403, 404, 409, 422),
+)
 async def delete_image(
-    product_id: uuid.UUID, image_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession,
+    product_id: uuid.UUID,
+    image_id: uuid.UUID,
+    actor: AuthenticatedActor,
+    session: DbSession,
     storage: Storage,
 ) -> Response:
     """Remove a photo."""
@@ -220,8 +284,9 @@ async def list_categories(session: DbSession) -> list[CategoryNode]:
     return await categories.tree(session)
 
 
-@categories_router.post("", status_code=201, response_model=CategoryOut,
-                        responses=responses(401, 403, 404, 409, 422))
+@categories_router.post(
+    "", status_code=201, response_model=CategoryOut, responses=responses(401, 403, 404, 409, 422)
+)
 async def create_category(
     data: CategoryCreate, actor: AuthenticatedActor, session: DbSession
 ) -> CategoryOut:

@@ -30,7 +30,9 @@ def _attributes(value: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
 Attributes = Annotated[dict[str, AttributeValue], AfterValidator(_attributes)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
-PriceMinor = Annotated[int, Field(ge=0, le=10**13, description="price in minor units (paise, cents)")]
+PriceMinor = Annotated[
+    int, Field(ge=0, le=10**13, description="price in minor units (paise, cents)")
+]
 Stock = Annotated[int, Field(ge=0, le=10**9)]
 
 

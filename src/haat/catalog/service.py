@@ -71,9 +71,7 @@ async def get_product(
     session: AsyncSession, actor: Actor, product_id: uuid.UUID, *, for_display: bool = True
 ) -> Product:
     """A product the actor may read; `NotFound` for anything else (no existence leak)."""
-    stmt = select(Product).where(
-        Product.id == product_id, await readable_clause(session, actor)
-    )
+    stmt = select(Product).where(Product.id == product_id, await readable_clause(session, actor))
     if for_display:
         stmt = stmt.options(*LOAD_FOR_DISPLAY).execution_options(populate_existing=True)
     product = await session.scalar(stmt)
@@ -114,7 +112,8 @@ def _filter(stmt: Select[Any], f: ProductFilters) -> Select[Any]:
     if f.cluster:
         stmt = stmt.where(
             Product.business_id.in_(
-                select(Business.id).join(Cluster, Cluster.id == Business.cluster_id)
+                select(Business.id)
+                .join(Cluster, Cluster.id == Business.cluster_id)
                 .where(Cluster.slug == f.cluster)
             )
         )
@@ -159,9 +158,12 @@ async def list_for_staff(
 
 async def _check_category(session: AsyncSession, category_id: uuid.UUID | None) -> None:
     if category_id is not None and await session.get(Category, category_id) is None:
-        raise Unprocessable("No such category", errors=[
-            {"loc": ["body", "category_id"], "msg": "unknown category", "type": "not_found"}
-        ])
+        raise Unprocessable(
+            "No such category",
+            errors=[
+                {"loc": ["body", "category_id"], "msg": "unknown category", "type": "not_found"}
+            ],
+        )
 
 
 async def _sku_free(
@@ -184,9 +186,7 @@ async def refresh_search_terms(session: AsyncSession, product: Product) -> None:
             .where(Business.id == product.business_id)
         )
     ).one()
-    category = (
-        await session.get(Category, product.category_id) if product.category_id else None
-    )
+    category = await session.get(Category, product.category_id) if product.category_id else None
     product.search_terms = search.search_terms_for(
         product, category.name if category else None, *row
     )
@@ -220,8 +220,7 @@ async def create_product(session: AsyncSession, actor: Actor, data: ProductCreat
     await require_role(session, actor, data.business_id, EDITORS, platform_admin=False)
     await _check_category(session, data.category_id)
     await _sku_free(session, data.business_id, data.sku)
-    product = Product(**data.model_dump(), status=ProductStatus.DRAFT,
-                      created_by_id=actor.user_id)
+    product = Product(**data.model_dump(), status=ProductStatus.DRAFT, created_by_id=actor.user_id)
     session.add(product)
     await refresh_search_terms(session, product)
     try:
@@ -246,17 +245,14 @@ async def mark_revised(
         product.status = ProductStatus.PENDING_APPROVAL
     else:
         return
-    record_change(session, product, actor, ProductAction.REVISE, before, product.status,
-                  "edited")
+    record_change(session, product, actor, ProductAction.REVISE, before, product.status, "edited")
 
 
 async def load_for_edit(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> Product:
     """The product, locked, once the actor is known to be its business's editor or admin."""
     product = await get_product(session, actor, product_id, for_display=False)
     await require_role(session, actor, product.business_id, EDITORS, platform_admin=False)
-    locked = await session.scalar(
-        select(Product).where(Product.id == product_id).with_for_update()
-    )
+    locked = await session.scalar(select(Product).where(Product.id == product_id).with_for_update())
     assert locked is not None
     if locked.status == ProductStatus.ARCHIVED:
         raise ProductArchived()
@@ -269,7 +265,8 @@ async def update_product(
     """Edit a product (editors, admins). Archived products are frozen (409)."""
     product = await load_for_edit(session, actor, product_id)
     changes = {
-        k: v for k, v in data.model_dump(exclude_unset=True).items()
+        k: v
+        for k, v in data.model_dump(exclude_unset=True).items()
         if v is not None and getattr(product, k) != v
     }
     if "category_id" in changes:
@@ -280,7 +277,9 @@ async def update_product(
         setattr(product, field, value)
     if changes.keys() & PUBLIC_FIELDS:
         await refresh_search_terms(session, product)
-        await mark_revised(session, actor, product, await get_business(session, product.business_id))
+        await mark_revised(
+            session, actor, product, await get_business(session, product.business_id)
+        )
     product.updated_at = utcnow()
     try:
         await session.flush()

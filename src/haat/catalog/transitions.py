@@ -51,8 +51,9 @@ async def apply_action(
         raise ApprovalModeMismatch("This business requires approval; use submit")
     seen = product.status
     if seen not in transition.sources:
-        raise InvalidTransition(f"Cannot {action.value} a product that is {seen.value}",
-                                current_status=seen.value)
+        raise InvalidTransition(
+            f"Cannot {action.value} a product that is {seen.value}", current_status=seen.value
+        )
     values: dict[str, object] = {"status": transition.target, "updated_at": utcnow()}
     if action == ProductAction.REJECT:
         values["rejection_reason"] = reason
@@ -66,7 +67,9 @@ async def apply_action(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise InvalidTransition(f"The product changed while you were acting; it is no longer {seen.value}")
+        raise InvalidTransition(
+            f"The product changed while you were acting; it is no longer {seen.value}"
+        )
     record_change(session, product, actor, action, seen, transition.target, reason)
     await session.flush()
     return await get_product(session, actor, product_id)

@@ -51,19 +51,13 @@ TRANSITIONS: dict[ProductAction, Transition] = {
     ProductAction.SUBMIT: Transition(
         frozenset({S.DRAFT, S.UNPUBLISHED}), S.PENDING_APPROVAL, EDITORS, False, Approval.REQUIRED
     ),
-    ProductAction.APPROVE: Transition(
-        frozenset({S.PENDING_APPROVAL}), S.APPROVED, APPROVERS, True
-    ),
-    ProductAction.REJECT: Transition(
-        frozenset({S.PENDING_APPROVAL}), S.REJECTED, APPROVERS, True
-    ),
+    ProductAction.APPROVE: Transition(frozenset({S.PENDING_APPROVAL}), S.APPROVED, APPROVERS, True),
+    ProductAction.REJECT: Transition(frozenset({S.PENDING_APPROVAL}), S.REJECTED, APPROVERS, True),
     ProductAction.PUBLISH: Transition(
         frozenset({S.DRAFT, S.UNPUBLISHED}), S.APPROVED, EDITORS, False, Approval.OFF
     ),
     ProductAction.UNPUBLISH: Transition(frozenset({S.APPROVED}), S.UNPUBLISHED, EDITORS, True),
-    ProductAction.ARCHIVE: Transition(
-        frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, EDITORS, True
-    ),
+    ProductAction.ARCHIVE: Transition(frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, EDITORS, True),
 }
 
 # Fields whose change sends an approved product back through approval.

@@ -152,9 +152,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HaatError)
     async def _haat(request: Request, exc: HaatError) -> JSONResponse:
-        resp = problem_response(
-            request, exc.status, exc.code, exc.title, exc.detail, **exc.extra
-        )
+        resp = problem_response(request, exc.status, exc.code, exc.title, exc.detail, **exc.extra)
         resp.headers.update(exc.headers)
         return resp
 
@@ -165,16 +163,18 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return problem_response(
-            request, 422, "validation_error", "Validation error",
-            "The request has invalid fields; see errors.", errors=errors,
+            request,
+            422,
+            "validation_error",
+            "Validation error",
+            "The request has invalid fields; see errors.",
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        resp = problem_response(
-            request, exc.status_code, code, str(exc.detail), str(exc.detail)
-        )
+        resp = problem_response(request, exc.status_code, code, str(exc.detail), str(exc.detail))
         if exc.headers:
             resp.headers.update(exc.headers)
         if exc.status_code == 405:
@@ -185,6 +185,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(
-            request, 500, "internal_error", "Internal server error",
+            request,
+            500,
+            "internal_error",
+            "Internal server error",
             "Something went wrong on our side; it has been logged.",
         )

@@ -49,14 +49,18 @@ class HealthRegistry:
                 await asyncio.wait_for(check(), self.timeout_s)
             except Exception as exc:  # a failing dependency is a result here, not an error
                 return CheckResult(status="fail", error=f"{type(exc).__name__}: {exc}"[:300])
-            return CheckResult(status="ok",
-                               latency_ms=round((time.perf_counter() - start) * 1000, 2))
+            return CheckResult(
+                status="ok", latency_ms=round((time.perf_counter() - start) * 1000, 2)
+            )
 
         names = list(self.checks)
         results = await asyncio.gather(*(one(self.checks[n]) for n in names))
         ok = all(r.status == "ok" for r in results)
-        return HealthReport(status="ok" if ok else "fail", version=version,
-                            checks=dict(zip(names, results, strict=True)))
+        return HealthReport(
+            status="ok" if ok else "fail",
+            version=version,
+            checks=dict(zip(names, results, strict=True)),
+        )
 
 
 def database_check(db: Database) -> Check:

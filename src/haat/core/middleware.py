@@ -11,7 +11,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter("haat_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
-    "haat_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
+    "haat_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 

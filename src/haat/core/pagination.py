@@ -54,9 +54,7 @@ async def paginate(
     session: AsyncSession, stmt: Select[Any], params: PageParams, *, scalars: bool = True
 ) -> tuple[list[Any], int]:
     """Run ``stmt`` for one page and count all its rows. Returns ``(rows, total)``."""
-    total = await session.scalar(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    )
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     paged = stmt.limit(params.per_page).offset(params.offset)
     result = await session.execute(paged)
     rows = list(result.scalars().all()) if scalars else list(result.all())

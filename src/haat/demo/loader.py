@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from slugify import slugify
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole, Cluster, Membership
@@ -69,13 +68,19 @@ class DemoResult:
 PATHS: dict[ProductStatus, list[tuple[ProductAction, ProductStatus]]] = {
     ProductStatus.DRAFT: [],
     ProductStatus.PENDING_APPROVAL: [(ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL)],
-    ProductStatus.APPROVED: [(ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
-                             (ProductAction.APPROVE, ProductStatus.APPROVED)],
-    ProductStatus.REJECTED: [(ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
-                             (ProductAction.REJECT, ProductStatus.REJECTED)],
-    ProductStatus.UNPUBLISHED: [(ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
-                                (ProductAction.APPROVE, ProductStatus.APPROVED),
-                                (ProductAction.UNPUBLISH, ProductStatus.UNPUBLISHED)],
+    ProductStatus.APPROVED: [
+        (ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
+        (ProductAction.APPROVE, ProductStatus.APPROVED),
+    ],
+    ProductStatus.REJECTED: [
+        (ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
+        (ProductAction.REJECT, ProductStatus.REJECTED),
+    ],
+    ProductStatus.UNPUBLISHED: [
+        (ProductAction.SUBMIT, ProductStatus.PENDING_APPROVAL),
+        (ProductAction.APPROVE, ProductStatus.APPROVED),
+        (ProductAction.UNPUBLISH, ProductStatus.UNPUBLISHED),
+    ],
     ProductStatus.ARCHIVED: [(ProductAction.ARCHIVE, ProductStatus.ARCHIVED)],
 }
 
@@ -89,14 +94,32 @@ class DemoLoader:
         self.accounts: list[DemoAccount] = []
         self.users = 0
 
-    def user(self, email: str, name: str, role: PlatformRole, what: str, *,
-             listed: bool = False, phone: str | None = None, language: str = "en",
-             country: str = "IN", currency: str = "INR") -> User:
-        user = User(id=demo_id("user", email), email=email, phone=phone, full_name=name,
-                    password_hash=self.password_hash, platform_role=role,
-                    preferred_language=language, country=country, currency=currency,
-                    created_at=DEMO_EPOCH - timedelta(days=120),
-                    updated_at=DEMO_EPOCH - timedelta(days=120))
+    def user(
+        self,
+        email: str,
+        name: str,
+        role: PlatformRole,
+        what: str,
+        *,
+        listed: bool = False,
+        phone: str | None = None,
+        language: str = "en",
+        country: str = "IN",
+        currency: str = "INR",
+    ) -> User:
+        user = User(
+            id=demo_id("user", email),
+            email=email,
+            phone=phone,
+            full_name=name,
+            password_hash=self.password_hash,
+            platform_role=role,
+            preferred_language=language,
+            country=country,
+            currency=currency,
+            created_at=DEMO_EPOCH - timedelta(days=120),
+            updated_at=DEMO_EPOCH - timedelta(days=120),
+        )
         self.session.add(user)
         self.users += 1
         if listed:
@@ -105,26 +128,50 @@ class DemoLoader:
 
     async def member(self, business: Business, user: User, role: BusinessRole) -> None:
         await self.session.flush()  # the user row first: no relationship orders them for us
-        self.session.add(Membership(id=demo_id("member", str(business.id), str(user.id)),
-                                    business_id=business.id, user_id=user.id, role=role))
+        self.session.add(
+            Membership(
+                id=demo_id("member", str(business.id), str(user.id)),
+                business_id=business.id,
+                user_id=user.id,
+                role=role,
+            )
+        )
 
-    async def products(self, business: Business, specs: list[ProductSpec], actor: User,
-                       approver: User, names: tuple[str | None, ...],
-                       advance: Callable[[int], None]) -> int:
+    async def products(
+        self,
+        business: Business,
+        specs: list[ProductSpec],
+        actor: User,
+        approver: User,
+        names: tuple[str | None, ...],
+        advance: Callable[[int], None],
+    ) -> int:
         for index, spec in enumerate(specs):
             category = await get_or_create_path(self.session, [spec.category, spec.subcategory])
             status = ProductStatus(spec.status_hint)
             created = DEMO_EPOCH - timedelta(days=90, minutes=-index * 37)
-            published = created + timedelta(days=2) if status in {
-                ProductStatus.APPROVED, ProductStatus.UNPUBLISHED} else None
+            published = (
+                created + timedelta(days=2)
+                if status in {ProductStatus.APPROVED, ProductStatus.UNPUBLISHED}
+                else None
+            )
             product = Product(
                 id=demo_id("product", str(business.id), spec.sku),
-                business_id=business.id, category_id=category.id, title=spec.title,
-                description=spec.description, price_minor=spec.price_minor,
-                currency=spec.currency, sku=spec.sku, stock_quantity=spec.stock_quantity,
-                attributes=dict(spec.attributes), status=status,
-                rejection_reason=spec.rejection_reason, published_at=published,
-                created_by_id=actor.id, created_at=created, updated_at=created,
+                business_id=business.id,
+                category_id=category.id,
+                title=spec.title,
+                description=spec.description,
+                price_minor=spec.price_minor,
+                currency=spec.currency,
+                sku=spec.sku,
+                stock_quantity=spec.stock_quantity,
+                attributes=dict(spec.attributes),
+                status=status,
+                rejection_reason=spec.rejection_reason,
+                published_at=published,
+                created_by_id=actor.id,
+                created_at=created,
+                updated_at=created,
             )
             product.search_terms = search_terms_for(product, category.name, *names)
             self.session.add(product)
@@ -135,19 +182,31 @@ class DemoLoader:
         await self.session.flush()
         return len(specs)
 
-    def history(self, product: Product, editor: User, approver: User, status: ProductStatus,
-                when: datetime, reason: str | None) -> None:
+    def history(
+        self,
+        product: Product,
+        editor: User,
+        approver: User,
+        status: ProductStatus,
+        when: datetime,
+        reason: str | None,
+    ) -> None:
         steps = [(ProductAction.CREATE, ProductStatus.DRAFT), *PATHS[status]]
         previous: ProductStatus | None = None
         for n, (action, target) in enumerate(steps):
             by_approver = action in {ProductAction.APPROVE, ProductAction.REJECT}
-            self.session.add(ProductStatusChange(
-                id=demo_id("history", str(product.id), str(n)), product_id=product.id,
-                actor_id=(approver if by_approver else editor).id, action=action.value,
-                from_status=previous, to_status=target,
-                reason=reason if action == ProductAction.REJECT else None,
-                created_at=when + timedelta(hours=n * 20),
-            ))
+            self.session.add(
+                ProductStatusChange(
+                    id=demo_id("history", str(product.id), str(n)),
+                    product_id=product.id,
+                    actor_id=(approver if by_approver else editor).id,
+                    action=action.value,
+                    from_status=previous,
+                    to_status=target,
+                    reason=reason if action == ProductAction.REJECT else None,
+                    created_at=when + timedelta(hours=n * 20),
+                )
+            )
             previous = target
 
 
@@ -159,10 +218,20 @@ def _workshop_name(row: ClusterRow) -> str:
 
 
 def _cluster_row(row: ClusterRow) -> Cluster:
-    return Cluster(id=demo_id("cluster", row.name), name=row.name, slug=slugify(row.name),
-                   town=row.town, state=row.state, country="IN", craft=row.craft,
-                   category=row.category, materials=", ".join(row.materials),
-                   gi_tag=row.gi_tag, latitude=row.latitude, longitude=row.longitude)
+    return Cluster(
+        id=demo_id("cluster", row.name),
+        name=row.name,
+        slug=slugify(row.name),
+        town=row.town,
+        state=row.state,
+        country="IN",
+        craft=row.craft,
+        category=row.category,
+        materials=", ".join(row.materials),
+        gi_tag=row.gi_tag,
+        latitude=row.latitude,
+        longitude=row.longitude,
+    )
 
 
 async def is_loaded(session: AsyncSession) -> bool:
@@ -170,7 +239,9 @@ async def is_loaded(session: AsyncSession) -> bool:
 
 
 async def load_demo(
-    session: AsyncSession, *, diamonds: int = 2000,
+    session: AsyncSession,
+    *,
+    diamonds: int = 2000,
     progress: Callable[[int, int], Callable[[int], None]] | None = None,
 ) -> DemoResult:
     """Load the demo marketplace into ``session`` (flushes, does not commit).
@@ -187,30 +258,59 @@ async def load_demo(
     total = sum(len(s) for s in craft_specs.values()) + len(stones)
     advance = progress(total, 0) if progress else (lambda _n: None)
 
-    loader.user("admin@haat.example", "Asha Admin", PlatformRole.ADMIN,
-                "platform admin: approves any business's products", listed=True)
-    loader.user("buyer@haat.example", "Lena Becker", PlatformRole.BUYER,
-                "buyer in Germany (German, EUR)", listed=True, language="de", country="DE",
-                currency="EUR")
-    loader.user("kiran@haat.example", "Kiran Rao", PlatformRole.BUYER,
-                "buyer in India (Hindi, INR); also logs in by OTP", listed=True,
-                phone="+919812345678", language="hi")
+    loader.user(
+        "admin@haat.example",
+        "Asha Admin",
+        PlatformRole.ADMIN,
+        "platform admin: approves any business's products",
+        listed=True,
+    )
+    loader.user(
+        "buyer@haat.example",
+        "Lena Becker",
+        PlatformRole.BUYER,
+        "buyer in Germany (German, EUR)",
+        listed=True,
+        language="de",
+        country="DE",
+        currency="EUR",
+    )
+    loader.user(
+        "kiran@haat.example",
+        "Kiran Rao",
+        PlatformRole.BUYER,
+        "buyer in India (Hindi, INR); also logs in by OTP",
+        listed=True,
+        phone="+919812345678",
+        language="hi",
+    )
 
     businesses = products = 0
     for row in clusters:
         cluster = _cluster_row(row)
         session.add(cluster)
         code = slugify(row.name, separator=".")
-        owner = loader.user(f"{code}@haat.example", f"{row.town} artisans' lead",
-                            PlatformRole.SELLER, f"admin of the {row.name} workshop",
-                            listed=row.name == SHOWCASE_CLUSTER)
+        owner = loader.user(
+            f"{code}@haat.example",
+            f"{row.town} artisans' lead",
+            PlatformRole.SELLER,
+            f"admin of the {row.name} workshop",
+            listed=row.name == SHOWCASE_CLUSTER,
+        )
         await session.flush()  # users and clusters before the rows that refer to them
         business = Business(
-            id=demo_id("business", row.name), name=_workshop_name(row),
-            slug=slugify(f"{row.name} {row.craft}"), kind=BusinessKind.ARTISAN_WORKSHOP,
+            id=demo_id("business", row.name),
+            name=_workshop_name(row),
+            slug=slugify(f"{row.name} {row.craft}"),
+            kind=BusinessKind.ARTISAN_WORKSHOP,
             description=f"Artisans of {row.town}, {row.state}, making {row.craft}.",
-            city=row.town, state=row.state, country="IN", latitude=row.latitude,
-            longitude=row.longitude, requires_approval=True, cluster_id=cluster.id,
+            city=row.town,
+            state=row.state,
+            country="IN",
+            latitude=row.latitude,
+            longitude=row.longitude,
+            requires_approval=True,
+            cluster_id=cluster.id,
             created_by_id=owner.id,
         )
         session.add(business)
@@ -219,34 +319,64 @@ async def load_demo(
         approver = owner
         if row.name == SHOWCASE_CLUSTER:
             for role in (BusinessRole.APPROVER, BusinessRole.EDITOR, BusinessRole.VIEWER):
-                staff = loader.user(f"{code}.{role.value}@haat.example",
-                                    f"{row.town} {role.value}", PlatformRole.BUYER,
-                                    f"{role.value} of the {row.name} workshop", listed=True)
+                staff = loader.user(
+                    f"{code}.{role.value}@haat.example",
+                    f"{row.town} {role.value}",
+                    PlatformRole.BUYER,
+                    f"{role.value} of the {row.name} workshop",
+                    listed=True,
+                )
                 await loader.member(business, staff, role)
                 approver = staff if role == BusinessRole.APPROVER else approver
         businesses += 1
         products += await loader.products(
-            business, craft_specs[row.name], owner, approver,
-            (business.name, row.name, row.craft), advance,
+            business,
+            craft_specs[row.name],
+            owner,
+            approver,
+            (business.name, row.name, row.craft),
+            advance,
         )
 
-    jeweller = loader.user("jeweller@haat.example", "Rohit Mehta", PlatformRole.SELLER,
-                           "admin of Mehta Diamonds & Gold", listed=True)
+    jeweller = loader.user(
+        "jeweller@haat.example",
+        "Rohit Mehta",
+        PlatformRole.SELLER,
+        "admin of Mehta Diamonds & Gold",
+        listed=True,
+    )
     shop = Business(
-        id=demo_id("business", "mehta-diamonds"), name="Mehta Diamonds & Gold",
-        slug="mehta-diamonds-gold", kind=BusinessKind.JEWELLERY_SHOP,
+        id=demo_id("business", "mehta-diamonds"),
+        name="Mehta Diamonds & Gold",
+        slug="mehta-diamonds-gold",
+        kind=BusinessKind.JEWELLERY_SHOP,
         description="Loose round brilliant diamonds graded on the 4Cs, and gold jewellery.",
-        city="Surat", state="Gujarat", country="IN", latitude=21.170, longitude=72.831,
-        requires_approval=True, created_by_id=jeweller.id,
+        city="Surat",
+        state="Gujarat",
+        country="IN",
+        latitude=21.170,
+        longitude=72.831,
+        requires_approval=True,
+        created_by_id=jeweller.id,
     )
     await session.flush()
     session.add(shop)
     await session.flush()
     await loader.member(shop, jeweller, BusinessRole.ADMIN)
-    grader = loader.user("grader@haat.example", "Neha Shah", PlatformRole.BUYER,
-                         "approver at Mehta Diamonds & Gold", listed=True)
+    grader = loader.user(
+        "grader@haat.example",
+        "Neha Shah",
+        PlatformRole.BUYER,
+        "approver at Mehta Diamonds & Gold",
+        listed=True,
+    )
     await loader.member(shop, grader, BusinessRole.APPROVER)
     businesses += 1
     products += await loader.products(shop, stones, jeweller, grader, (shop.name,), advance)
-    return DemoResult(loaded=True, businesses=businesses, products=products,
-                      users=loader.users, accounts=tuple(loader.accounts))
+    return DemoResult(
+        loaded=True,
+        businesses=businesses,
+        products=products,
+        users=loader.users,
+        accounts=tuple(loader.accounts),
+    )

@@ -59,10 +59,18 @@ class OtpService:
         if latest is not None and latest.created_at + cooldown > now:
             wait = (latest.created_at + cooldown - now).total_seconds()
             raise TooManyRequests("Wait before asking for a new code", retry_after=math.ceil(wait))
-        await self.limiter.hit(self.settings.otp_per_ip_limit, "otp-ip", ip,
-                               detail="Too many codes asked from this network")
-        await self.limiter.hit(self.settings.otp_per_phone_limit, "otp-phone", phone,
-                               detail="Too many codes asked for this number")
+        await self.limiter.hit(
+            self.settings.otp_per_ip_limit,
+            "otp-ip",
+            ip,
+            detail="Too many codes asked from this network",
+        )
+        await self.limiter.hit(
+            self.settings.otp_per_phone_limit,
+            "otp-phone",
+            phone,
+            detail="Too many codes asked for this number",
+        )
         # Only the newest code of a phone is valid.
         await session.execute(
             update(OtpChallenge)
@@ -81,23 +89,27 @@ class OtpService:
         )
         await session.flush()
         minutes = self.settings.otp_ttl_s // 60
-        await self.sms.send(phone, f"{code} is your Haat login code. It expires in {minutes} minutes.")
+        await self.sms.send(
+            phone, f"{code} is your Haat login code. It expires in {minutes} minutes."
+        )
         return OtpRequestOut(
             phone=phone,
             expires_in=self.settings.otp_ttl_s,
             resend_after=self.settings.otp_resend_cooldown_s,
         )
 
-    async def verify_code(
-        self, session: AsyncSession, phone: str, code: str, ip: str
-    ) -> TokenPair:
+    async def verify_code(self, session: AsyncSession, phone: str, code: str, ip: str) -> TokenPair:
         """Log in with the newest code sent to ``phone``; create the user on first verify.
 
         Raises `InvalidOtp` (401) for a wrong, expired or missing code and `TooManyRequests`
         once the code has used up its attempts (a new code must be asked for).
         """
-        await self.limiter.hit(self.settings.login_per_ip_limit, "otp-verify-ip", ip,
-                               detail="Too many attempts from this network")
+        await self.limiter.hit(
+            self.settings.login_per_ip_limit,
+            "otp-verify-ip",
+            ip,
+            detail="Too many attempts from this network",
+        )
         now = utcnow()
         challenge = await session.scalar(
             select(OtpChallenge)
@@ -109,9 +121,12 @@ class OtpService:
         if challenge is None or challenge.expires_at <= now:
             raise InvalidOtp("The code is wrong or has expired; ask for a new one")
         if challenge.attempts >= self.settings.otp_max_attempts:
-            wait = (challenge.created_at - now).total_seconds() + self.settings.otp_resend_cooldown_s
-            raise TooManyRequests("Too many wrong codes; ask for a new code",
-                                  retry_after=max(1, math.ceil(wait)))
+            wait = (
+                challenge.created_at - now
+            ).total_seconds() + self.settings.otp_resend_cooldown_s
+            raise TooManyRequests(
+                "Too many wrong codes; ask for a new code", retry_after=max(1, math.ceil(wait))
+            )
         expected = keyed_hash(self.settings.secret_key, f"{phone}:{code}")
         if not constant_time_equals(expected, challenge.code_hash):
             challenge.attempts += 1

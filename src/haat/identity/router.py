@@ -58,8 +58,9 @@ async def logout(data: RefreshIn, session: DbSession, request: Request) -> Respo
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/otp/request", status_code=202, response_model=OtpRequestOut,
-             responses=responses(422, 429))
+@router.post(
+    "/otp/request", status_code=202, response_model=OtpRequestOut, responses=responses(422, 429)
+)
 async def otp_request(
     data: OtpRequestIn, session: DbSession, request: Request, ip: ClientIp
 ) -> OtpRequestOut:

@@ -37,8 +37,9 @@ def _country(value: str) -> str:
     return value
 
 
-Phone = Annotated[str, Field(min_length=3, max_length=32, examples=["+919812345678"]),
-                  AfterValidator(_phone)]
+Phone = Annotated[
+    str, Field(min_length=3, max_length=32, examples=["+919812345678"]), AfterValidator(_phone)
+]
 Language = Annotated[str, AfterValidator(_language)]
 Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_currency)]
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]

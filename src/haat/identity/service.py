@@ -79,11 +79,18 @@ class IdentityService:
         Raises `TooManyRequests` past the per-IP or per-account limit, `InvalidCredentials`.
         """
         identifier = identifier.strip()
-        await self.limiter.hit(self.settings.login_per_ip_limit, "login-ip", ip,
-                               detail="Too many login attempts; wait and try again")
-        await self.limiter.hit(self.settings.login_per_account_limit, "login-id",
-                               identifier.lower(),
-                               detail="Too many login attempts; wait and try again")
+        await self.limiter.hit(
+            self.settings.login_per_ip_limit,
+            "login-ip",
+            ip,
+            detail="Too many login attempts; wait and try again",
+        )
+        await self.limiter.hit(
+            self.settings.login_per_account_limit,
+            "login-id",
+            identifier.lower(),
+            detail="Too many login attempts; wait and try again",
+        )
         user = await self._find_by_identifier(session, identifier)
         ok = verify_password(password, user.password_hash if user else None)
         if not user or not ok or not user.is_active:
@@ -105,7 +112,9 @@ class IdentityService:
     ) -> TokenPair:
         """A new access token and a refresh token (in ``family_id``, or a new family)."""
         access, _ = encode_access_token(
-            self.settings.secret_key, self.settings.jwt_algorithm, user.id,
+            self.settings.secret_key,
+            self.settings.jwt_algorithm,
+            user.id,
             self.settings.access_token_ttl_s,
         )
         refresh = new_opaque_token()
@@ -192,4 +201,3 @@ class IdentityService:
         user.platform_role = PlatformRole.ADMIN
         await session.flush()
         return user
-

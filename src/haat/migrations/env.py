@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection

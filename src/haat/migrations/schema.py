@@ -8,7 +8,9 @@ from haat.catalog.search import UNMAPPED_OBJECTS
 from haat.core.db import UTCDateTime
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Leave out the full-text index objects, which the models do not map."""
     return not (name or "").startswith(UNMAPPED_OBJECTS)
 
