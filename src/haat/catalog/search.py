@@ -19,8 +19,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, text
 
-from haat.catalog.models import Product
-
 MAX_TERMS = 16
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -67,7 +65,8 @@ def apply_search(
     return stmt.where(vector.op("@@")(tsquery)), func.ts_rank_cd(vector, tsquery)
 
 
-def search_terms_for(product: Product, *names: str | None) -> str:
-    """The text indexed beside title and description: attribute values and related names."""
-    values = [str(v) for v in (product.attributes or {}).values() if not isinstance(v, bool)]
+def search_terms_for(attributes: dict[str, Any] | None, *names: str | None) -> str:
+    """The text indexed beside title and description: attribute values (not booleans) and
+    related names such as category, business and cluster."""
+    values = [str(v) for v in (attributes or {}).values() if not isinstance(v, bool)]
     return " ".join([*values, *(n for n in names if n)])

@@ -188,7 +188,7 @@ async def refresh_search_terms(session: AsyncSession, product: Product) -> None:
     ).one()
     category = await session.get(Category, product.category_id) if product.category_id else None
     product.search_terms = search.search_terms_for(
-        product, category.name if category else None, *row
+        product.attributes, category.name if category else None, *row
     )
 
 

@@ -173,7 +173,7 @@ class DemoLoader:
                 created_at=created,
                 updated_at=created,
             )
-            product.search_terms = search_terms_for(product, category.name, *names)
+            product.search_terms = search_terms_for(product.attributes, category.name, *names)
             self.session.add(product)
             self.history(product, actor, approver, status, created, spec.rejection_reason)
             if index % 200 == 199:

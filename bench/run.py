@@ -1,0 +1,203 @@
+"""Issue-2 benchmark: Haat's public catalogue against the framework ceiling, on PostgreSQL.
+
+Seeds 100,000 approved products (plus the demo) into a fresh database, serves Haat and a bare
+FastAPI app with the same `uvicorn --workers 2` settings, and runs wrk on loopback
+(32 connections, 15 s) for each row twice, interleaved. Also times `haat demo` and reads the
+idle workers' RSS. Bounded: about 4 minutes. Writes bench/out/catalogue.json and prints a
+Markdown table for RESULTS.md.
+
+    .venv/bin/python bench/run.py [--products 100000] [--duration 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed import sample_ids, seed  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DB_URL = os.environ.get(
+    "HAAT_BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/haat_bench"
+)
+SEARCHES = [
+    "silk saree",
+    "blue pottery",
+    "silver earrings",
+    "pashmina shawl",
+    "ideal diamond",
+    "brass",
+    "wooden toy",
+    "cotton",
+    "painting",
+    "lacquer",
+]
+
+
+def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            *(["--factory"] if app.endswith("create_app") else []),
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def wait_up(url: str) -> None:
+    for _ in range(200):
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def worker_rss_mb(proc: subprocess.Popen[bytes]) -> list[float]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(proc.pid)], capture_output=True, text=True
+    ).stdout
+    return [round(int(rss) / 1024, 1) for _pid, rss in (line.split() for line in out.splitlines())]
+
+
+def wrk(url: str, duration: int, paths: list[str] | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    env = dict(os.environ)
+    if paths:
+        with tempfile.NamedTemporaryFile("w", delete=False, suffix=".txt") as fh:
+            fh.write("\n".join(paths))
+        env["WRK_PATHS"] = fh.name
+        cmd += ["-s", str(ROOT / "bench" / "rotate.lua")]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": _ms(out, "50%"),
+        "p99_ms": _ms(out, "99%"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _ms(out: str, pct: str) -> float:
+    value, unit = re.search(rf"{re.escape(pct)}\s+([\d.]+)(us|ms|s)", out).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=15)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    print(f"seeding {args.products} products into {DB_URL} ...")
+    seeded = asyncio.run(seed(DB_URL, args.products))
+    ids = sample_ids(DB_URL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": DB_URL,
+        "HAAT_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "json",
+        "UPLOAD_DIR": str(OUT / "media"),
+    }
+    haat = serve("haat.app:create_app", 18001, env)
+    ceiling = serve("bench.ceiling:app", 18002, {**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        wait_up("http://127.0.0.1:18001/api/health")
+        wait_up("http://127.0.0.1:18002/items")
+        time.sleep(2)
+        idle_rss = worker_rss_mb(haat)
+        rows = {
+            "ceiling": ("http://127.0.0.1:18002/items", None),
+            "list": ("http://127.0.0.1:18001/api/products", None),
+            "search": (
+                "http://127.0.0.1:18001",
+                [f"/api/products?search={q.replace(' ', '+')}" for q in SEARCHES],
+            ),
+            "detail": ("http://127.0.0.1:18001", [f"/api/products/{i}" for i in ids]),
+        }
+        for url, paths in rows.values():  # warm-up: pools, caches, JIT of plans
+            wrk(url, 2, paths)
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in rows}
+        for _round in range(2):
+            for name, (url, paths) in rows.items():
+                results[name].append(wrk(url, args.duration, paths))
+                print(name, results[name][-1], flush=True)
+        loaded_rss = worker_rss_mb(haat)
+    finally:
+        for proc in (haat, ceiling):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+    ceiling_rps = sum(r["rps"] for r in results["ceiling"]) / 2
+    targets = {"list": 0.40, "search": 0.25, "detail": 0.50}
+    summary = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "seed": seeded,
+        "idle_worker_rss_mb": idle_rss,
+        "loaded_worker_rss_mb": loaded_rss,
+        "runs": results,
+        "ceiling_rps": round(ceiling_rps, 1),
+        "rows": {},
+    }
+    lines = [
+        "| row | req/s (run 1, run 2) | share of ceiling | target | p50 ms | p99 ms | non-2xx |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, runs in results.items():
+        mean = sum(r["rps"] for r in runs) / 2
+        share = mean / ceiling_rps
+        p99 = max(r["p99_ms"] for r in runs)
+        target = targets.get(name)
+        summary["rows"][name] = {"rps": round(mean, 1), "share": round(share, 3), "p99_ms": p99}
+        ok = "" if target is None else (" ✅" if share >= target and p99 <= 150 else " ❌")
+        lines.append(
+            f"| {name} | {runs[0]['rps']:.0f}, {runs[1]['rps']:.0f} | {share:.0%}{ok} | "
+            f"{'' if target is None else f'>= {target:.0%}'} | "
+            f"{max(r['p50_ms'] for r in runs)} | {p99} | {sum(r['non_2xx'] for r in runs)} |"
+        )
+    (OUT / "catalogue.json").write_text(json.dumps(summary, indent=2))
+    print("\n".join(lines))
+    print(
+        f"demo load on PostgreSQL: {seeded['demo_seconds']} s; idle worker RSS MB: {idle_rss};"
+        f" after load: {loaded_rss}"
+    )
+
+
+if __name__ == "__main__":
+    main()
