@@ -167,7 +167,8 @@ def main() -> None:
     targets = {"list": 0.40, "search": 0.25, "detail": 0.50}
     summary = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "seed": seeded,
         "idle_worker_rss_mb": idle_rss,
         "loaded_worker_rss_mb": loaded_rss,
