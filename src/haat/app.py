@@ -18,6 +18,7 @@ from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
 from haat.catalog.router import router as products_router
 from haat.config import Settings, get_settings
+from haat.core.cache import PublicCache, PublicCacheMiddleware
 from haat.core.db import Database
 from haat.core.errors import install_error_handlers
 from haat.core.health import HealthRegistry, HealthReport, database_check
@@ -29,6 +30,9 @@ from haat.core.storage import LocalStorage
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
+
+# Anonymous GETs under these paths may be answered from the public cache.
+PUBLIC_PREFIXES = ("/api/products", "/api/categories", "/api/clusters", "/api/businesses")
 
 
 @dataclass
@@ -48,9 +52,14 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     identity = IdentityService(settings, limiter)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
 
+    cache = PublicCache(settings.public_cache_ttl_s, redis_url=settings.redis_url)
+    db.commit_hooks.append(cache.tables_committed)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await cache.start()
         yield
+        await cache.stop()
         await db.dispose()
 
     app = FastAPI(
@@ -63,6 +72,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.settings = settings
     app.state.db = db
     app.state.limiter = limiter
+    app.state.public_cache = cache
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.services = Services(
         identity=identity,
@@ -73,6 +83,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.health = health
 
     install_error_handlers(app)
+    app.add_middleware(PublicCacheMiddleware, cache=cache, prefixes=PUBLIC_PREFIXES)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 16 * 1024 * 1024
     max_image_pixels: int = 50_000_000
 
+    # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
+    public_cache_ttl_s: float = 5.0
+
     cors_origins: list[str] = Field(default_factory=list)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"

@@ -42,8 +42,8 @@ class Product(TimestampMixin, Base):
     __tablename__ = "products"
     __table_args__ = (
         UniqueConstraint("business_id", "sku"),
-        Index("ix_products_status_published", "status", "published_at"),
-        Index("ix_products_status_price", "status", "price_minor"),
+        Index("ix_products_status_published", "status", "published_at", "id"),
+        Index("ix_products_status_price", "status", "price_minor", "id"),
         Index("ix_products_business_status", "business_id", "status"),
     )
 

@@ -81,13 +81,14 @@ async def get_product(
 
 
 def _order(stmt: Select[Any], sort: ProductSort, rank: ColumnElement[Any] | None) -> Select[Any]:
+    # Tie-breaks run the same way as the sort, so an index on (status, key, id) serves both.
     if sort == ProductSort.RELEVANCE and rank is not None:
         return stmt.order_by(rank.desc(), Product.id)
     if sort == ProductSort.PRICE_ASC:
-        return stmt.order_by(Product.price_minor.asc(), Product.id)
+        return stmt.order_by(Product.price_minor.asc(), Product.id.asc())
     if sort == ProductSort.PRICE_DESC:
-        return stmt.order_by(Product.price_minor.desc(), Product.id)
-    return stmt.order_by(Product.published_at.desc(), Product.id)
+        return stmt.order_by(Product.price_minor.desc(), Product.id.desc())
+    return stmt.order_by(Product.published_at.desc(), Product.id.desc())
 
 
 async def list_public(
@@ -100,8 +101,7 @@ async def list_public(
     if filters.search:
         stmt, rank = search.apply_search(stmt, session.bind.dialect.name, filters.search)
     sort = filters.sort or (ProductSort.RELEVANCE if filters.search else ProductSort.NEWEST)
-    stmt = _order(stmt, sort, rank).options(*LOAD_FOR_DISPLAY)
-    return await paginate(session, stmt, params)
+    return await paginate(session, _order(stmt, sort, rank), params, options=LOAD_FOR_DISPLAY)
 
 
 def _filter(stmt: Select[Any], f: ProductFilters) -> Select[Any]:
@@ -153,7 +153,7 @@ async def list_for_staff(
         stmt = stmt.order_by(rank.desc(), Product.id)
     else:
         stmt = stmt.order_by(Product.updated_at.desc(), Product.id)
-    return await paginate(session, stmt.options(*LOAD_FOR_DISPLAY), params)
+    return await paginate(session, stmt, params, options=LOAD_FOR_DISPLAY)
 
 
 async def _check_category(session: AsyncSession, category_id: uuid.UUID | None) -> None:

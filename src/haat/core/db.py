@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, Uuid, event
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.pool import NullPool
 
 NAMING_CONVENTION = {
@@ -116,11 +117,35 @@ def _sqlite_engine(url: str, *, immediate: bool, **kw: Any) -> AsyncEngine:
     return engine
 
 
+CHANGED_TABLES = "haat.changed_tables"
+CommitHook = Callable[[frozenset[str]], None]
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flushed_tables(session: Session, _flush_context: Any) -> None:
+    tables = session.info.setdefault(CHANGED_TABLES, set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table:
+            tables.add(table)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _record_bulk_writes(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper:
+        state.session.info.setdefault(CHANGED_TABLES, set()).add(state.bind_mapper.local_table.name)
+
+
 class Database:
-    """The process's engines and session factories for one database URL."""
+    """The process's engines and session factories for one database URL.
+
+    ``commit_hooks`` are called after each successful `session_scope` commit with the names
+    of the tables the transaction wrote (e.g. to invalidate cached public responses).
+    """
 
     def __init__(self, url: str, *, pool_size: int = 10, null_pool: bool = False) -> None:
         self.url = url
+        self.commit_hooks: list[CommitHook] = []
         self.is_sqlite = url.startswith("sqlite")
         kw: dict[str, Any] = {"poolclass": NullPool} if null_pool else {}
         if self.is_sqlite:
@@ -155,9 +180,17 @@ async def session_scope(db: Database, *, write: bool = True) -> AsyncIterator[As
             yield session
         except BaseException as exc:
             if getattr(exc, "keep_changes", False):
-                await session.commit()
+                await _commit(db, session)
             else:
                 await session.rollback()
             raise
         else:
-            await session.commit()
+            await _commit(db, session)
+
+
+async def _commit(db: Database, session: AsyncSession) -> None:
+    await session.commit()
+    changed = frozenset(session.info.pop(CHANGED_TABLES, ()))
+    if changed:
+        for hook in db.commit_hooks:
+            hook(changed)

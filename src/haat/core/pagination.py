@@ -51,11 +51,14 @@ class Page(BaseModel, Generic[T]):
 
 
 async def paginate(
-    session: AsyncSession, stmt: Select[Any], params: PageParams, *, scalars: bool = True
+    session: AsyncSession, stmt: Select[Any], params: PageParams, *, options: tuple[Any, ...] = ()
 ) -> tuple[list[Any], int]:
-    """Run ``stmt`` for one page and count all its rows. Returns ``(rows, total)``."""
+    """Run ``stmt`` (a select of one entity) for one page and count all its rows.
+
+    Loader ``options`` apply to the page only, so the count stays a plain count.
+    Returns ``(items, total)``.
+    """
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    paged = stmt.limit(params.per_page).offset(params.offset)
+    paged = stmt.options(*options).limit(params.per_page).offset(params.offset)
     result = await session.execute(paged)
-    rows = list(result.scalars().all()) if scalars else list(result.all())
-    return rows, int(total or 0)
+    return list(result.scalars().all()), int(total or 0)

@@ -305,9 +305,11 @@ def upgrade() -> None:
             "ix_products_business_status", ["business_id", "status"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_products_category_id"), ["category_id"], unique=False)
-        batch_op.create_index("ix_products_status_price", ["status", "price_minor"], unique=False)
         batch_op.create_index(
-            "ix_products_status_published", ["status", "published_at"], unique=False
+            "ix_products_status_price", ["status", "price_minor", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_products_status_published", ["status", "published_at", "id"], unique=False
         )
 
     op.create_table(

@@ -1,0 +1,167 @@
+"""A micro-cache for anonymous reads of the public catalogue (an ASGI middleware).
+
+Public listings, searches and product pages are the same for every anonymous visitor, so their
+200 responses are kept in memory for a few seconds (``PUBLIC_CACHE_TTL_S``, 0 turns it off)
+and served without touching the database. Requests with credentials (Authorization or cookie)
+or ``Cache-Control: no-cache`` always reach the app.
+
+Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
+clusters) empties this worker's cache at once, and, with ``REDIS_URL`` set, every other
+worker's through a Redis pub/sub message. Without Redis other workers may serve a response
+up to the TTL old.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import structlog
+from cachetools import TTLCache
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("haat.cache")
+CATALOGUE_TABLES = frozenset({"products", "product_images", "categories", "businesses", "clusters"})
+CHANNEL = "haat:catalogue-changed"
+MAX_BODY = 512 * 1024
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    stored_at: float
+
+
+class PublicCache:
+    """Cached public responses by path and query, for ``ttl_s`` seconds, at most ``maxsize``."""
+
+    def __init__(self, ttl_s: float, maxsize: int = 2048, redis_url: str | None = None) -> None:
+        self.ttl_s = ttl_s
+        self.store: TTLCache[str, CachedResponse] = TTLCache(maxsize=maxsize, ttl=ttl_s or 1)
+        self.redis_url = redis_url
+        # Bumped on every clear, so that a response computed before a change is not stored.
+        self.generation = 0
+        self._listener: asyncio.Task[None] | None = None
+        self._redis = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl_s > 0
+
+    def get(self, key: str) -> CachedResponse | None:
+        return self.store.get(key)
+
+    def put(self, key: str, response: CachedResponse, generation: int) -> None:
+        if generation == self.generation:
+            self.store[key] = response
+
+    def clear(self) -> None:
+        self.generation += 1
+        self.store.clear()
+
+    def tables_committed(self, tables: Iterable[str]) -> None:
+        """Commit hook: forget everything when a catalogue table changed, here and elsewhere."""
+        if CATALOGUE_TABLES.isdisjoint(tables):
+            return
+        self.clear()
+        if self._redis is not None:
+            task = asyncio.get_running_loop().create_task(self._redis.publish(CHANNEL, b"1"))
+            task.add_done_callback(_log_failure)
+
+    async def start(self) -> None:
+        """Listen for other workers' invalidations (only with Redis and a TTL)."""
+        if not (self.enabled and self.redis_url):
+            return
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(self.redis_url)
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(CHANNEL)
+
+        async def listen() -> None:
+            async for _message in pubsub.listen():
+                self.clear()
+
+        self._listener = asyncio.create_task(listen())
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+        if self._redis is not None:
+            await self._redis.aclose()
+
+
+def _log_failure(task: asyncio.Task[object]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("cache.invalidation_publish_failed", error=str(task.exception()))
+
+
+class PublicCacheMiddleware:
+    """Serves and stores anonymous GET 200 responses under the given path prefixes."""
+
+    def __init__(self, app: ASGIApp, cache: PublicCache, prefixes: tuple[str, ...]) -> None:
+        self.app = app
+        self.cache = cache
+        self.prefixes = prefixes
+
+    def _key(self, scope: Scope) -> str | None:
+        if not self.cache.enabled or scope["type"] != "http" or scope["method"] != "GET":
+            return None
+        path: str = scope["path"]
+        if not path.startswith(self.prefixes) or path.endswith("/admin"):
+            return None
+        for name, value in scope["headers"]:
+            if name in (b"authorization", b"cookie"):
+                return None
+            if name == b"cache-control" and b"no-cache" in value:
+                return None
+        return f"{path}?{scope['query_string'].decode('latin-1')}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = self._key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        hit = self.cache.get(key)
+        if hit is not None:
+            age = str(int(time.monotonic() - hit.stored_at)).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*hit.headers, (b"x-cache", b"HIT"), (b"age", age)],
+                }
+            )
+            await send({"type": "http.response.body", "body": hit.body})
+            return
+        generation = self.cache.generation
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                message.setdefault("headers", []).append((b"x-cache", b"MISS"))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    body = b"".join(chunks)
+                    if len(body) <= MAX_BODY:
+                        headers = [
+                            (k, v)
+                            for k, v in start["headers"]
+                            if k not in (b"x-cache", b"x-request-id")
+                        ]
+                        self.cache.put(
+                            key, CachedResponse(headers, body, time.monotonic()), generation
+                        )
+            await send(message)
+
+        await self.app(scope, receive, capture)

@@ -1,0 +1,105 @@
+"""The public micro-cache: anonymous hits, bypasses, and invalidation on catalogue commits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from haat.app import create_app
+from haat.businesses.models import BusinessRole
+from haat.catalog.models import ProductStatus
+from haat.config import Settings
+from haat.core.cache import CachedResponse, PublicCache
+from tests.conftest import Factory
+
+
+@pytest.fixture
+async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+    await app.state.db.dispose()
+
+
+async def test_anonymous_reads_are_served_from_memory(
+    cached_client: httpx.AsyncClient, factory: Factory
+) -> None:
+    owner = await factory.user("owner")
+    await factory.product(await factory.business(owner), title="Dokra brass horse")
+    first = await cached_client.get("/api/products", params={"search": "dokra"})
+    second = await cached_client.get("/api/products", params={"search": "dokra"})
+    assert first.headers["x-cache"] == "MISS" and second.headers["x-cache"] == "HIT"
+    assert first.content == second.content and second.json()["total"] == 1
+    assert second.headers["content-type"] == "application/json"
+    assert "age" in second.headers and second.headers["x-request-id"]
+    other = await cached_client.get("/api/products", params={"search": "horse"})
+    assert other.headers["x-cache"] == "MISS"  # the query string is part of the key
+
+
+async def test_credentials_and_no_cache_bypass_it(
+    cached_client: httpx.AsyncClient, factory: Factory
+) -> None:
+    caller = await factory.user("someone")
+    await cached_client.get("/api/products")
+    r = await cached_client.get("/api/products", headers=caller.headers)
+    assert "x-cache" not in r.headers
+    r = await cached_client.get("/api/products", headers={"Cache-Control": "no-cache"})
+    assert "x-cache" not in r.headers
+    r = await cached_client.get("/api/health")
+    assert "x-cache" not in r.headers
+
+
+async def test_errors_are_not_cached(cached_client: httpx.AsyncClient) -> None:
+    url = "/api/products/00000000-0000-0000-0000-000000000000"
+    assert (await cached_client.get(url)).headers["x-cache"] == "MISS"
+    assert (await cached_client.get(url)).headers["x-cache"] == "MISS"
+
+
+async def test_a_catalogue_commit_empties_the_cache(
+    cached_client: httpx.AsyncClient, factory: Factory
+) -> None:
+    owner = await factory.user("owner")
+    business = await factory.business(owner)
+    approver = await factory.member(business, BusinessRole.APPROVER)
+    pending = await factory.product(
+        business, title="Kondapalli wooden toy", status=ProductStatus.PENDING_APPROVAL
+    )
+    assert (await cached_client.get("/api/products")).json()["total"] == 0
+    assert (await cached_client.get("/api/products")).headers["x-cache"] == "HIT"
+    r = await cached_client.post(f"/api/products/{pending.id}/approve", headers=approver.headers)
+    assert r.status_code == 200
+    after = await cached_client.get("/api/products")
+    assert after.headers["x-cache"] == "MISS" and after.json()["total"] == 1
+    # A commit that touches no catalogue table keeps the cache.
+    await cached_client.patch("/api/auth/me", headers=owner.headers, json={"full_name": "N"})
+    assert (await cached_client.get("/api/products")).headers["x-cache"] == "HIT"
+
+
+def test_a_response_computed_before_a_change_is_not_stored() -> None:
+    cache = PublicCache(ttl_s=60)
+    seen = cache.generation
+    cache.tables_committed({"products"})
+    cache.put("/api/products?", CachedResponse([], b"stale", 0.0), seen)
+    assert cache.get("/api/products?") is None
+
+
+async def test_redis_carries_invalidation_to_other_workers(settings: Settings) -> None:
+    url = "redis://127.0.0.1:6379/0"
+    worker_a, worker_b = PublicCache(60, redis_url=url), PublicCache(60, redis_url=url)
+    await worker_a.start()
+    await worker_b.start()
+    try:
+        worker_b.put("k", CachedResponse([], b"x", 0.0), worker_b.generation)
+        worker_a.tables_committed({"products"})
+        for _ in range(50):
+            if worker_b.get("k") is None:
+                break
+            await asyncio.sleep(0.02)
+        assert worker_b.get("k") is None
+    finally:
+        await worker_a.stop()
+        await worker_b.stop()
