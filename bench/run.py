@@ -2,9 +2,10 @@
 
 Seeds 100,000 approved products (plus the demo) into a fresh database, serves Haat and a bare
 FastAPI app with the same `uvicorn --workers 2` settings, and runs wrk on loopback
-(32 connections, 15 s) for each row twice, interleaved. Also times `haat demo` and reads the
-idle workers' RSS. Bounded: about 4 minutes. Writes bench/out/catalogue.json and prints a
-Markdown table for RESULTS.md.
+(32 connections, 15 s) for each row twice, interleaved. Haat runs twice: as deployed (Redis,
+anonymous-response cache with a 60 s TTL) and with the cache off, to show the database path.
+Also times `haat demo` and reads the idle workers' RSS. Bounded: about 8 minutes. Writes
+bench/out/catalogue.json and prints a Markdown table for RESULTS.md.
 
     .venv/bin/python bench/run.py [--products 100000] [--duration 15]
 """
@@ -35,6 +36,7 @@ OUT = ROOT / "bench" / "out"
 DB_URL = os.environ.get(
     "HAAT_BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/haat_bench"
 )
+REDIS_URL = os.environ.get("HAAT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SEARCHES = [
     "silk saree",
     "blue pottery",
@@ -134,22 +136,29 @@ def main() -> None:
         "LOG_FORMAT": "json",
         "UPLOAD_DIR": str(OUT / "media"),
     }
-    haat = serve("haat.app:create_app", 18001, env)
+    # As deployed: Redis carries cache invalidations between the two workers, so anonymous
+    # responses may be kept for a minute. The second Haat has the cache off (database path).
+    haat = serve(
+        "haat.app:create_app", 18001, {**env, "REDIS_URL": REDIS_URL, "PUBLIC_CACHE_TTL_S": "60"}
+    )
+    uncached = serve("haat.app:create_app", 18003, {**env, "PUBLIC_CACHE_TTL_S": "0"})
     ceiling = serve("bench.ceiling:app", 18002, {**os.environ, "PYTHONPATH": str(ROOT)})
+    servers = (haat, uncached, ceiling)
     try:
-        wait_up("http://127.0.0.1:18001/api/health")
-        wait_up("http://127.0.0.1:18002/items")
+        for url in ("18001/api/health", "18003/api/health", "18002/items"):
+            wait_up(f"http://127.0.0.1:{url}")
         time.sleep(2)
         idle_rss = worker_rss_mb(haat)
-        rows = {
-            "ceiling": ("http://127.0.0.1:18002/items", None),
-            "list": ("http://127.0.0.1:18001/api/products", None),
-            "search": (
-                "http://127.0.0.1:18001",
-                [f"/api/products?search={q.replace(' ', '+')}" for q in SEARCHES],
-            ),
-            "detail": ("http://127.0.0.1:18001", [f"/api/products/{i}" for i in ids]),
+        searches = [f"/api/products?search={q.replace(' ', '+')}" for q in SEARCHES]
+        details = [f"/api/products/{i}" for i in ids]
+        rows: dict[str, tuple[str, list[str] | None]] = {
+            "ceiling": ("http://127.0.0.1:18002/items", None)
         }
+        for suffix, port in (("", 18001), (" (no cache)", 18003)):
+            base = f"http://127.0.0.1:{port}"
+            rows[f"list{suffix}"] = (f"{base}/api/products", None)
+            rows[f"search{suffix}"] = (base, searches)
+            rows[f"detail{suffix}"] = (base, details)
         for url, paths in rows.values():  # warm-up: pools, caches, JIT of plans
             wrk(url, 2, paths)
         results: dict[str, list[dict[str, float]]] = {name: [] for name in rows}
@@ -159,7 +168,7 @@ def main() -> None:
                 print(name, results[name][-1], flush=True)
         loaded_rss = worker_rss_mb(haat)
     finally:
-        for proc in (haat, ceiling):
+        for proc in servers:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
 
@@ -184,7 +193,7 @@ def main() -> None:
         mean = sum(r["rps"] for r in runs) / 2
         share = mean / ceiling_rps
         p99 = max(r["p99_ms"] for r in runs)
-        target = targets.get(name)
+        target = targets.get(name.split()[0]) if "no cache" not in name else None
         summary["rows"][name] = {"rps": round(mean, 1), "share": round(share, 3), "p99_ms": p99}
         ok = "" if target is None else (" ✅" if share >= target and p99 <= 150 else " ❌")
         lines.append(

@@ -68,13 +68,16 @@ async def seed(url: str, extra: int) -> dict[str, float]:
                FROM products p JOIN businesses b ON b.id = p.business_id
                LEFT JOIN categories c ON c.id = p.category_id"""
         )
+        # Four craft products for every stone: the demo alone is mostly diamonds.
+        crafts = [t for t in templates if t["currency"] == "INR"]
+        stones = [t for t in templates if t["currency"] != "INR"]
         rng = random.Random(7)
         now = datetime(2026, 11, 1, tzinfo=UTC)
         rows = []
         with Progress() as bar:
             task = bar.add_task("building products", total=extra)
             for i in range(extra):
-                t = templates[i % len(templates)]
+                t = stones[i % len(stones)] if i % 5 == 0 else crafts[i % len(crafts)]
                 attributes = json.loads(t["attributes"])
                 when = now - timedelta(minutes=rng.randint(0, 400 * 24 * 60))
                 rows.append(

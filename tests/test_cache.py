@@ -103,3 +103,30 @@ async def test_redis_carries_invalidation_to_other_workers(settings: Settings) -
     finally:
         await worker_a.stop()
         await worker_b.stop()
+
+
+async def test_concurrent_misses_compute_once(settings: Settings, factory: Factory) -> None:
+    from haat.core.cache import PublicCacheMiddleware
+
+    calls = 0
+
+    async def slow_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"[]"})
+
+    app = PublicCacheMiddleware(slow_app, PublicCache(60), ("/api/products",))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        responses = await asyncio.gather(*(c.get("/api/products") for _ in range(20)))
+    assert calls == 1
+    assert all(r.status_code == 200 and r.content == b"[]" for r in responses)
+    assert sorted(r.headers["x-cache"] for r in responses).count("HIT") == 19

@@ -103,12 +103,17 @@ def _log_failure(task: asyncio.Task[object]) -> None:
 
 
 class PublicCacheMiddleware:
-    """Serves and stores anonymous GET 200 responses under the given path prefixes."""
+    """Serves and stores anonymous GET 200 responses under the given path prefixes.
+
+    Concurrent misses for one key are coalesced: the first request computes, the others wait
+    for its response (no stampede on the database when an entry expires)."""
 
     def __init__(self, app: ASGIApp, cache: PublicCache, prefixes: tuple[str, ...]) -> None:
         self.app = app
         self.cache = cache
         self.prefixes = prefixes
+        # Responses being computed, by key: concurrent misses wait for the first one.
+        self.inflight: dict[str, asyncio.Future[CachedResponse | None]] = {}
 
     def _key(self, scope: Scope) -> str | None:
         if not self.cache.enabled or scope["type"] != "http" or scope["method"] != "GET":
@@ -129,6 +134,9 @@ class PublicCacheMiddleware:
             await self.app(scope, receive, send)
             return
         hit = self.cache.get(key)
+        if hit is None and key in self.inflight:
+            # Another request is computing this response: wait for it instead of stampeding.
+            hit = await asyncio.shield(self.inflight[key])
         if hit is not None:
             age = str(int(time.monotonic() - hit.stored_at)).encode()
             await send(
@@ -140,6 +148,26 @@ class PublicCacheMiddleware:
             )
             await send({"type": "http.response.body", "body": hit.body})
             return
+        leader = key not in self.inflight
+        done: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
+        if leader:
+            self.inflight[key] = done
+        try:
+            await self._compute(key, scope, receive, send, done)
+        finally:
+            if leader:
+                del self.inflight[key]
+            if not done.done():
+                done.set_result(None)
+
+    async def _compute(
+        self,
+        key: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        done: asyncio.Future[CachedResponse | None],
+    ) -> None:
         generation = self.cache.generation
         start: Message = {}
         chunks: list[bytes] = []
@@ -159,9 +187,9 @@ class PublicCacheMiddleware:
                             for k, v in start["headers"]
                             if k not in (b"x-cache", b"x-request-id")
                         ]
-                        self.cache.put(
-                            key, CachedResponse(headers, body, time.monotonic()), generation
-                        )
+                        stored = CachedResponse(headers, body, time.monotonic())
+                        self.cache.put(key, stored, generation)
+                        done.set_result(stored)
             await send(message)
 
         await self.app(scope, receive, capture)
