@@ -130,3 +130,36 @@ async def test_concurrent_misses_compute_once(settings: Settings, factory: Facto
     assert calls == 1
     assert all(r.status_code == 200 and r.content == b"[]" for r in responses)
     assert sorted(r.headers["x-cache"] for r in responses).count("HIT") == 19
+
+
+async def test_stale_entries_are_served_while_one_request_refreshes() -> None:
+    from haat.core.cache import PublicCacheMiddleware
+
+    release = asyncio.Event()
+    calls = 0
+
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": str(calls).encode()})
+
+    cache = PublicCache(ttl_s=60)
+    middleware = PublicCacheMiddleware(app, cache, ("/api/products",))
+    transport = httpx.ASGITransport(app=middleware)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        assert (await c.get("/api/products")).content == b"1"
+        entry = cache.get("/api/products?")
+        assert entry is not None
+        cache.store["/api/products?"] = CachedResponse(
+            entry.headers, entry.body, entry.stored_at - 61
+        )  # now stale
+        refresh = asyncio.create_task(c.get("/api/products"))
+        await asyncio.sleep(0.05)
+        meanwhile = await c.get("/api/products")
+        assert meanwhile.content == b"1" and meanwhile.headers["x-cache"] == "HIT"
+        release.set()
+        assert (await refresh).content == b"2"
+    assert cache.get("/api/products?").body == b"2"

@@ -76,3 +76,22 @@ async def test_no_cors_by_default(client: httpx.AsyncClient) -> None:
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in r.headers
+
+
+async def test_oversized_bodies_are_refused_before_parsing(
+    client: httpx.AsyncClient, settings
+) -> None:  # type: ignore[no-untyped-def]
+    too_big = b"x" * (settings.max_upload_bytes + 2**20 + 1)
+    r = await client.post(
+        "/api/auth/login", content=too_big, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"y" * 2**20
+
+    r = await client.post(
+        "/api/auth/login", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413 and r.json()["type"] == "payload_too_large"

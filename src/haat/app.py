@@ -23,7 +23,7 @@ from haat.core.db import Database
 from haat.core.errors import install_error_handlers
 from haat.core.health import HealthRegistry, HealthReport, database_check
 from haat.core.logging import configure_logging
-from haat.core.middleware import RequestContextMiddleware
+from haat.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from haat.core.ratelimit import RateLimiter
 from haat.core.sms import LogSmsSender, SmsSender
 from haat.core.storage import LocalStorage
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.health = health
 
     install_error_handlers(app)
+    # A photo plus the multipart envelope; every other body is far smaller.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + 2**20)
     app.add_middleware(PublicCacheMiddleware, cache=cache, prefixes=PUBLIC_PREFIXES)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     otp_per_ip_limit: str = "20/hour"
     login_per_ip_limit: str = "20/minute"
     login_per_account_limit: str = "10/minute"
+    register_per_ip_limit: str = "20/hour"
     otp_dev_code: str = "123456"
 
     upload_dir: Path = Path("var/media")

@@ -263,7 +263,7 @@ async def test_list_is_public_and_paginated(client: httpx.AsyncClient, factory: 
     r = await client.get("/api/businesses", params={"per_page": 2})
     assert r.status_code == 200
     page1 = r.json()
-    assert set(page1) == {"items", "total", "page", "pages"}
+    assert set(page1) == {"items", "total", "total_exact", "page", "pages"}
     assert (page1["total"], page1["page"], page1["pages"]) == (3, 1, 2)
     assert [b["name"] for b in page1["items"]] == ["Alpha Arts", "Bravo Brass"]
 
@@ -278,7 +278,7 @@ async def test_list_is_public_and_paginated(client: httpx.AsyncClient, factory: 
 async def test_list_empty(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/businesses")
     assert r.status_code == 200
-    assert r.json() == {"items": [], "total": 0, "page": 1, "pages": 0}
+    assert r.json() == {"items": [], "total": 0, "total_exact": True, "page": 1, "pages": 0}
 
 
 async def test_list_search_matches_name_or_city_case_insensitively(

@@ -188,3 +188,12 @@ async def test_categories_tree_and_admin_creation(
         json={"name": "Lacquer toys", "parent_id": tree[0]["id"]},
     )
     assert r.status_code == 409
+
+
+async def test_counts_stop_at_the_cap(
+    client: httpx.AsyncClient, catalogue: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("haat.core.pagination.COUNT_CAP", 2)
+    body = (await client.get("/api/products", params={"per_page": 1})).json()
+    assert (body["total"], body["total_exact"], body["pages"]) == (2, False, 2)
+    assert len(body["items"]) == 1

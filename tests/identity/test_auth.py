@@ -161,3 +161,10 @@ async def test_disabled_user_token_stops_working(
         user.is_active = False
         await s.commit()
     assert (await client.get("/api/auth/me", headers=caller.headers)).status_code == 401
+
+
+async def test_sign_ups_are_rate_limited_per_ip(client: httpx.AsyncClient) -> None:
+    statuses = [
+        (await register(client, email=f"user{i}@example.com")).status_code for i in range(21)
+    ]
+    assert statuses == [201] * 20 + [429]

@@ -4,7 +4,8 @@ The index objects are created by the first migration.
 
 * SQLite: an external-content FTS5 table ``products_fts`` (porter stemming, diacritics folded)
   kept in step with ``products`` by triggers; ranked with BM25. It maps to products by the
-  table's implicit rowid, so a ``VACUUM`` must be followed by ``rebuild_sqlite_index``.
+  table's implicit rowid, so a ``VACUUM`` must be followed by an FTS5 'rebuild'
+  (docs/operations.md).
 * PostgreSQL: a generated ``tsvector`` column ``products.search_vector`` with a GIN index,
   ``english`` configuration; ranked with ``ts_rank_cd``.
 
@@ -26,11 +27,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Prefixes of the names the schema-drift check must not expect in the ORM models (FTS5 also
 # makes shadow tables such as products_fts_data).
 UNMAPPED_OBJECTS = ("products_fts", "search_vector", "ix_products_search_vector")
-
-
-async def rebuild_sqlite_index(conn: Any) -> None:
-    """Re-read every product into FTS5 (after a VACUUM or a bulk load with triggers off)."""
-    await conn.exec_driver_sql("INSERT INTO products_fts(products_fts) VALUES ('rebuild')")
 
 
 def query_terms(query: str) -> list[str]:

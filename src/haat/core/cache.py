@@ -2,7 +2,8 @@
 
 Public listings, searches and product pages are the same for every anonymous visitor, so their
 200 responses are kept in memory for a few seconds (``PUBLIC_CACHE_TTL_S``, 0 turns it off)
-and served without touching the database. Requests with credentials (Authorization or cookie)
+and served without touching the database. Past the TTL an entry is served stale for as long
+again while one request recomputes it. Requests with credentials (Authorization or cookie)
 or ``Cache-Control: no-cache`` always reach the app.
 
 Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
@@ -39,9 +40,11 @@ class CachedResponse:
 class PublicCache:
     """Cached public responses by path and query, for ``ttl_s`` seconds, at most ``maxsize``."""
 
-    def __init__(self, ttl_s: float, maxsize: int = 2048, redis_url: str | None = None) -> None:
+    def __init__(self, ttl_s: float, maxsize: int = 4096, redis_url: str | None = None) -> None:
         self.ttl_s = ttl_s
-        self.store: TTLCache[str, CachedResponse] = TTLCache(maxsize=maxsize, ttl=ttl_s or 1)
+        # Entries live twice the TTL: fresh for ``ttl_s``, then served stale while one request
+        # recomputes them (stale-while-revalidate, RFC 5861).
+        self.store: TTLCache[str, CachedResponse] = TTLCache(maxsize=maxsize, ttl=2 * ttl_s or 1)
         self.redis_url = redis_url
         # Bumped on every clear, so that a response computed before a change is not stored.
         self.generation = 0
@@ -54,6 +57,9 @@ class PublicCache:
 
     def get(self, key: str) -> CachedResponse | None:
         return self.store.get(key)
+
+    def is_fresh(self, entry: CachedResponse) -> bool:
+        return time.monotonic() - entry.stored_at <= self.ttl_s
 
     def put(self, key: str, response: CachedResponse, generation: int) -> None:
         if generation == self.generation:
@@ -133,21 +139,17 @@ class PublicCacheMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
-        hit = self.cache.get(key)
-        if hit is None and key in self.inflight:
-            # Another request is computing this response: wait for it instead of stampeding.
-            hit = await asyncio.shield(self.inflight[key])
-        if hit is not None:
-            age = str(int(time.monotonic() - hit.stored_at)).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [*hit.headers, (b"x-cache", b"HIT"), (b"age", age)],
-                }
-            )
-            await send({"type": "http.response.body", "body": hit.body})
+        entry = self.cache.get(key)
+        if entry is not None and (self.cache.is_fresh(entry) or key in self.inflight):
+            # Fresh, or stale while another request is already recomputing it.
+            await self._serve(entry, send)
             return
+        if entry is None and key in self.inflight:
+            # Another request is computing this response: wait for it instead of stampeding.
+            entry = await asyncio.shield(self.inflight[key])
+            if entry is not None:
+                await self._serve(entry, send)
+                return
         leader = key not in self.inflight
         done: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
         if leader:
@@ -159,6 +161,12 @@ class PublicCacheMiddleware:
                 del self.inflight[key]
             if not done.done():
                 done.set_result(None)
+
+    async def _serve(self, entry: CachedResponse, send: Send) -> None:
+        age = str(int(time.monotonic() - entry.stored_at)).encode()
+        headers = [*entry.headers, (b"x-cache", b"HIT"), (b"age", age)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": entry.body})
 
     async def _compute(
         self,

@@ -7,10 +7,9 @@ from functools import lru_cache
 import phonenumbers
 from babel.numbers import list_currencies
 
-# The nine languages of the export-marketplace use case; `ks` (Kashmiri) is written right to
-# left in Perso-Arabic script.
+# The nine languages of the export-marketplace use case (`ks`, Kashmiri, is written right to
+# left in Perso-Arabic script).
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "hi", "es", "bn", "ks", "ta", "de", "fr", "ja")
-RTL_LANGUAGES: frozenset[str] = frozenset({"ks"})
 
 
 @lru_cache

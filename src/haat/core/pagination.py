@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,23 @@ def page_params(
 
 
 class Page(BaseModel, Generic[T]):
+    """One page of a list. Past 10,000 matches `total` stops at 10,000 and `total_exact` is
+    false ("10,000+ results"), so that a broad query never pays for counting every row."""
+
     items: list[T]
     total: int
+    total_exact: bool = True
     page: int
     pages: int
 
     @classmethod
-    def of(cls, items: list[Any], total: int, params: PageParams) -> Page[Any]:
+    def of(cls, items: list[Any], counted: int, params: PageParams) -> Page[Any]:
+        """``counted`` is what `paginate` returned: at most ``COUNT_CAP + 1``."""
+        total = min(counted, COUNT_CAP)
         return cls(
             items=items,
             total=total,
+            total_exact=counted <= COUNT_CAP,
             page=params.page,
             pages=max(1, math.ceil(total / params.per_page)) if total else 0,
         )
@@ -53,12 +61,13 @@ class Page(BaseModel, Generic[T]):
 async def paginate(
     session: AsyncSession, stmt: Select[Any], params: PageParams, *, options: tuple[Any, ...] = ()
 ) -> tuple[list[Any], int]:
-    """Run ``stmt`` (a select of one entity) for one page and count all its rows.
+    """Run ``stmt`` (a select of one entity) for one page and count its rows, up to
+    ``COUNT_CAP + 1``. Loader ``options`` apply to the page only, so the count stays plain.
 
-    Loader ``options`` apply to the page only, so the count stays a plain count.
-    Returns ``(items, total)``.
+    Returns ``(items, counted)``; hand both to `Page.of`.
     """
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = await session.scalar(select(func.count()).select_from(capped))
     paged = stmt.options(*options).limit(params.per_page).offset(params.offset)
     result = await session.execute(paged)
     return list(result.scalars().all()), int(total or 0)

@@ -32,10 +32,12 @@ def _otp(request: Request) -> OtpService:
     return request.app.state.services.otp
 
 
-@router.post("/register", status_code=201, response_model=UserOut, responses=responses(409, 422))
-async def register(data: RegisterIn, session: DbSession, request: Request) -> UserOut:
+@router.post(
+    "/register", status_code=201, response_model=UserOut, responses=responses(409, 422, 429)
+)
+async def register(data: RegisterIn, session: DbSession, request: Request, ip: ClientIp) -> UserOut:
     """Create an account with email and/or phone and a password."""
-    user = await _identity(request).register(session, data)
+    user = await _identity(request).register(session, data, ip)
     return UserOut.model_validate(user)
 
 

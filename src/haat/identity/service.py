@@ -48,8 +48,15 @@ class IdentityService:
     settings: Settings
     limiter: RateLimiter
 
-    async def register(self, session: AsyncSession, data: RegisterIn) -> User:
-        """Create a buyer account. Raises `Conflict` when the email or phone is taken."""
+    async def register(self, session: AsyncSession, data: RegisterIn, ip: str) -> User:
+        """Create a buyer account. Raises `AccountExists` (409) when the email or phone is
+        taken and `TooManyRequests` past the per-IP sign-up limit."""
+        await self.limiter.hit(
+            self.settings.register_per_ip_limit,
+            "register-ip",
+            ip,
+            detail="Too many sign-ups from this network; try later",
+        )
         email = data.email.lower() if data.email else None
         clauses = []
         if email:
