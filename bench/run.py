@@ -4,7 +4,7 @@ Seeds 100,000 approved products (plus the demo) into a fresh database, serves Ha
 FastAPI app with the same `uvicorn --workers 2` settings, and runs wrk on loopback
 (32 connections, 15 s) for each row twice, interleaved. Haat runs twice: as deployed (Redis,
 anonymous-response cache with a 60 s TTL) and with the cache off, to show the database path.
-Also times `haat demo` and reads the idle workers' RSS. Bounded: about 8 minutes. Writes
+Also times `haat demo` and reads the idle workers' RSS. Bounded: about 9 minutes. Writes
 bench/out/catalogue.json and prints a Markdown table for RESULTS.md.
 
     .venv/bin/python bench/run.py [--products 100000] [--duration 15]
@@ -159,11 +159,12 @@ def main() -> None:
             rows[f"list{suffix}"] = (f"{base}/api/products", None)
             rows[f"search{suffix}"] = (base, searches)
             rows[f"detail{suffix}"] = (base, details)
-        for url, paths in rows.values():  # warm-up: pools, caches, JIT of plans
-            wrk(url, 2, paths)
         results: dict[str, list[dict[str, float]]] = {name: [] for name in rows}
         for _round in range(2):
             for name, (url, paths) in rows.items():
+                # Steady state: 3 s of the same traffic first (pools, plans, cache entries),
+                # so a run does not measure a cold start left by the rows before it.
+                wrk(url, 3, paths)
                 results[name].append(wrk(url, args.duration, paths))
                 print(name, results[name][-1], flush=True)
         loaded_rss = worker_rss_mb(haat)
