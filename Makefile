@@ -28,6 +28,7 @@ test: install lint test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 
 test-sqlite: install
 	env -u HAAT_TEST_DATABASE_URL $(BIN)/python -m pytest -q

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -90,7 +91,7 @@ def demo(
                 console=console,
             ) as bar:
 
-                def progress(total: int, _start: int):  # type: ignore[no-untyped-def]
+                def progress(total: int, _start: int) -> Callable[[int], None]:
                     task = bar.add_task("loading demo products", total=total)
                     return lambda n: bar.advance(task, n)
 

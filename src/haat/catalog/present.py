@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from haat.catalog.models import Product
 from haat.catalog.schemas import (
     BusinessSummary,
@@ -23,7 +25,7 @@ def product_admin_out(product: Product, storage: LocalStorage) -> ProductAdminOu
     return ProductAdminOut(**_fields(product, storage), rejection_reason=product.rejection_reason)
 
 
-def _fields(p: Product, storage: LocalStorage) -> dict[str, object]:
+def _fields(p: Product, storage: LocalStorage) -> dict[str, Any]:
     return {
         "id": p.id,
         "business": BusinessSummary.model_validate(p.business),

@@ -57,7 +57,7 @@ def apply_search(
         stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
         return stmt, -hits.c.bm25
     tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
-    vector = literal_column("products.search_vector")
+    vector: ColumnElement[Any] = literal_column("products.search_vector")
     return stmt.where(vector.op("@@")(tsquery)), func.ts_rank_cd(vector, tsquery)
 
 

@@ -55,6 +55,10 @@ class ProductFilters:
     sort: ProductSort | None = None
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
 async def readable_clause(session: AsyncSession, actor: Actor) -> ColumnElement[bool]:
     """What ``actor`` may read: approved products, plus every product of their businesses;
     platform admins read everything."""
@@ -99,7 +103,7 @@ async def list_public(
     stmt = _filter(stmt, filters)
     rank = None
     if filters.search:
-        stmt, rank = search.apply_search(stmt, session.bind.dialect.name, filters.search)
+        stmt, rank = search.apply_search(stmt, _dialect(session), filters.search)
     sort = filters.sort or (ProductSort.RELEVANCE if filters.search else ProductSort.NEWEST)
     return await paginate(session, _order(stmt, sort, rank), params, options=LOAD_FOR_DISPLAY)
 
@@ -148,7 +152,7 @@ async def list_for_staff(
         stmt = stmt.where(Product.status == status)
     rank = None
     if search_text:
-        stmt, rank = search.apply_search(stmt, session.bind.dialect.name, search_text)
+        stmt, rank = search.apply_search(stmt, _dialect(session), search_text)
     if rank is not None:
         stmt = stmt.order_by(rank.desc(), Product.id)
     else:

@@ -8,8 +8,9 @@ approvers acting at once give one transition and one 409 on every database.
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.service import get_business, require_role
@@ -66,7 +67,7 @@ async def apply_action(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         raise InvalidTransition(
             f"The product changed while you were acting; it is no longer {seen.value}"
         )

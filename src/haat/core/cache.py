@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import structlog
 from cachetools import TTLCache
+from redis.asyncio import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("haat.cache")
@@ -49,7 +50,8 @@ class PublicCache:
         # Bumped on every clear, so that a response computed before a change is not stored.
         self.generation = 0
         self._listener: asyncio.Task[None] | None = None
-        self._redis = None
+        self._redis: Redis | None = None
+        self._publishing: set[asyncio.Task[None]] = set()
 
     @property
     def enabled(self) -> bool:
@@ -75,15 +77,20 @@ class PublicCache:
             return
         self.clear()
         if self._redis is not None:
-            task = asyncio.get_running_loop().create_task(self._redis.publish(CHANNEL, b"1"))
-            task.add_done_callback(_log_failure)
+            task = asyncio.get_running_loop().create_task(self._publish(self._redis))
+            self._publishing.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._publishing.discard)
+
+    async def _publish(self, redis: Redis) -> None:
+        try:
+            await redis.publish(CHANNEL, b"1")
+        except Exception as exc:  # a lost message only means other workers wait for the TTL
+            log.warning("cache.invalidation_publish_failed", error=str(exc))
 
     async def start(self) -> None:
         """Listen for other workers' invalidations (only with Redis and a TTL)."""
         if not (self.enabled and self.redis_url):
             return
-        from redis.asyncio import Redis
-
         self._redis = Redis.from_url(self.redis_url)
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(CHANNEL)
@@ -101,11 +108,6 @@ class PublicCache:
                 await self._listener
         if self._redis is not None:
             await self._redis.aclose()
-
-
-def _log_failure(task: asyncio.Task[object]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("cache.invalidation_publish_failed", error=str(task.exception()))
 
 
 class PublicCacheMiddleware:

@@ -133,7 +133,9 @@ def _record_flushed_tables(session: Session, _flush_context: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _record_bulk_writes(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper:
-        state.session.info.setdefault(CHANGED_TABLES, set()).add(state.bind_mapper.local_table.name)
+        table = getattr(state.bind_mapper.local_table, "name", None)
+        if table:
+            state.session.info.setdefault(CHANGED_TABLES, set()).add(table)
 
 
 class Database:

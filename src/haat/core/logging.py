@@ -10,7 +10,7 @@ import structlog
 
 
 def configure_logging(fmt: str = "console", level: str = "INFO") -> None:
-    shared = [
+    shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

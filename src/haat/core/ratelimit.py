@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import cast
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
@@ -22,7 +23,9 @@ class RateLimiter:
     def __init__(self, redis_url: str | None = None) -> None:
         storage: Storage
         if redis_url:
-            storage = storage_from_string("async+" + redis_url, implementation="redispy")
+            storage = cast(
+                Storage, storage_from_string("async+" + redis_url, implementation="redispy")
+            )
         else:
             storage = MemoryStorage()
         self.storage = storage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from haat.catalog.search import UNMAPPED_OBJECTS
 from haat.core.db import UTCDateTime
@@ -15,7 +15,7 @@ def include_object(
     return not (name or "").startswith(UNMAPPED_OBJECTS)
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write `UTCDateTime` columns as plain timezone-aware DateTime in migrations."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
