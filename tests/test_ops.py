@@ -95,3 +95,15 @@ async def test_oversized_bodies_are_refused_before_parsing(
         "/api/auth/login", content=chunks(), headers={"content-type": "application/json"}
     )
     assert r.status_code == 413 and r.json()["type"] == "payload_too_large"
+
+
+async def test_nul_characters_are_a_client_error(client: httpx.AsyncClient, factory, db) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL cannot store NUL: that is a 422 for the client, never a 500. SQLite can."""
+    expected = 200 if db.is_sqlite else 422
+    r = await client.get("/api/businesses", params={"search": "a\x00b"})
+    assert r.status_code == expected
+    caller = await factory.user("nul")
+    r = await client.patch("/api/auth/me", headers=caller.headers, json={"full_name": "x\u0000y"})
+    assert r.status_code == expected
+    if expected == 422:
+        assert r.json()["type"] == "invalid_characters"

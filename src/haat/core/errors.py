@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -191,3 +192,17 @@ def install_error_handlers(app: FastAPI) -> None:
             "Internal server error",
             "Something went wrong on our side; it has been logged.",
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Text the database cannot store (a NUL character, a broken encoding) is the
+        # client's input error, not ours: SQLSTATE 22021 / 22P05.
+        if getattr(exc.orig, "sqlstate", None) in {"22021", "22P05"}:
+            return problem_response(
+                request,
+                422,
+                "invalid_characters",
+                "Invalid characters",
+                "The request contains characters that cannot be stored (such as NUL).",
+            )
+        return await _unexpected(request, exc)
