@@ -107,3 +107,11 @@ async def test_nul_characters_are_a_client_error(client: httpx.AsyncClient, fact
     assert r.status_code == expected
     if expected == 422:
         assert r.json()["type"] == "invalid_characters"
+
+
+async def test_docs_load_nothing_from_outside(client: httpx.AsyncClient) -> None:
+    html = (await client.get("/docs")).text
+    assert "https://" not in html and "http://" not in html
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in html
+    js = await client.get("/static/swagger-ui/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from swagger_ui_bundle import swagger_ui_path
 
 from haat import __version__
 from haat.businesses.router import clusters_router
@@ -31,6 +33,7 @@ from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
 
+SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
 PUBLIC_PREFIXES = ("/api/products", "/api/categories", "/api/clusters", "/api/businesses")
 
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         description="Commerce for small businesses and artisans: catalogue with approvals, "
         "search, identity. Errors are RFC 9457 problem+json.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the packaged Swagger UI, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = db
@@ -115,6 +120,19 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         report = await request.app.state.health.run(__version__)
         return JSONResponse(
             report.model_dump(mode="json"), status_code=200 if report.status == "ok" else 503
+        )
+
+    app.mount(SWAGGER_STATIC, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI on the app's own copy of its files (works offline)."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Haat API",
+            swagger_js_url=f"{SWAGGER_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER_STATIC}/favicon-32x32.png",
         )
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
