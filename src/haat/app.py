@@ -29,6 +29,8 @@ from haat.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewa
 from haat.core.ratelimit import RateLimiter
 from haat.core.sms import LogSmsSender, SmsSender
 from haat.core.storage import LocalStorage
+from haat.customers.router import customers_router, khata_router
+from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
@@ -106,6 +108,9 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         clusters_router,
         categories_router,
         products_router,
+        customers_router,
+        khata_router,
+        fx_router,
     ):
         app.include_router(router)
 

@@ -42,7 +42,9 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="target revision")] = "heads",
+) -> None:
     """Apply the migrations to DATABASE_URL (creates var/haat.db for SQLite)."""
     from haat.core.migrate import upgrade
 

@@ -1,5 +1,9 @@
 """Imports every module's tables so that `Base.metadata` knows the whole schema."""
 
+import haat.commerce.models
+import haat.customers.models
+import haat.fx.models
+import haat.payments.models  # noqa: F401  (issue-3 modules register their tables on import)
 from haat.businesses.models import Business, Cluster, Membership
 from haat.catalog.models import Category, Product, ProductImage, ProductStatusChange
 from haat.identity.models import OtpChallenge, RefreshToken, User

@@ -1,0 +1,1 @@
+"""Carts, favorites, orders and their status history."""

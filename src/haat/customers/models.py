@@ -1,0 +1,1 @@
+"""A business's customers and their khata (credit ledger) entries."""

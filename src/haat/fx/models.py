@@ -1,0 +1,1 @@
+"""Foreign-exchange rates by date, for showing prices in the buyer's currency."""

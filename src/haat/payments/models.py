@@ -1,0 +1,1 @@
+"""Double-entry ledger tables: accounts, journal entries and their postings."""
