@@ -19,6 +19,7 @@ from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
 from haat.catalog.router import router as products_router
+from haat.commerce.router import cart_router, favorites_router, orders_router
 from haat.config import Settings, get_settings
 from haat.core.cache import PublicCache, PublicCacheMiddleware
 from haat.core.db import Database
@@ -111,6 +112,9 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         customers_router,
         khata_router,
         fx_router,
+        cart_router,
+        favorites_router,
+        orders_router,
     ):
         app.include_router(router)
 

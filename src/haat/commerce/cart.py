@@ -1,0 +1,207 @@
+"""The buyer's cart and favorites: add, change, remove, and totals per currency with GST."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.catalog.models import Product, ProductStatus
+from haat.commerce.models import CartLine, Favorite
+from haat.commerce.schemas import CartLineOut, CartOut, CurrencyTotal, FavoriteOut
+from haat.commerce.tax import TaxTable, line_tax
+from haat.core.errors import Conflict, NotFound
+from haat.identity.actor import Actor
+
+MAX_LINES = 100
+
+
+class OutOfStock(Conflict):
+    code, title = "out_of_stock", "Not enough stock"
+
+
+async def public_product(session: AsyncSession, product_id: uuid.UUID) -> Product:
+    """An approved product, or `NotFound` (nothing else can be bought or favourited)."""
+    product = await session.get(Product, product_id)
+    if product is None or product.status != ProductStatus.APPROVED:
+        raise NotFound("No such product")
+    return product
+
+
+async def cart_rows(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[CartLine, Product]]:
+    rows = await session.execute(
+        select(CartLine, Product)
+        .join(Product, Product.id == CartLine.product_id)
+        .where(CartLine.user_id == user_id)
+        .order_by(CartLine.created_at, CartLine.id)
+    )
+    return [(line, product) for line, product in rows.all()]
+
+
+def price_line(line: CartLine, product: Product, taxes: TaxTable) -> CartLineOut:
+    """A cart line at the seen price with its GST, and whether it can still be bought."""
+    rate = taxes.rate_bp(product.category_id)
+    subtotal = line.seen_price_minor * line.quantity
+    tax = line_tax(subtotal, rate)
+    return CartLineOut(
+        product_id=product.id,
+        business_id=product.business_id,
+        title=product.title,
+        sku=product.sku,
+        quantity=line.quantity,
+        seen_price_minor=line.seen_price_minor,
+        price_minor=product.price_minor,
+        currency=line.seen_currency,
+        price_changed=(product.price_minor, product.currency)
+        != (line.seen_price_minor, line.seen_currency),
+        available=product.status == ProductStatus.APPROVED
+        and product.stock_quantity >= line.quantity,
+        tax_rate_bp=rate,
+        subtotal_minor=subtotal,
+        tax_minor=tax,
+        total_minor=subtotal + tax,
+    )
+
+
+def totals(lines: list[CartLineOut]) -> list[CurrencyTotal]:
+    """Sums per currency; amounts in different currencies are never added together."""
+    by_currency: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for line in lines:
+        by_currency[line.currency][0] += line.subtotal_minor
+        by_currency[line.currency][1] += line.tax_minor
+    return [
+        CurrencyTotal(
+            currency=c, subtotal_minor=s, tax_minor=t, shipping_minor=0, total_minor=s + t
+        )
+        for c, (s, t) in sorted(by_currency.items())
+    ]
+
+
+async def get_cart(session: AsyncSession, actor: Actor) -> CartOut:
+    user_id = actor.require_user()
+    taxes = await TaxTable.load(session)
+    lines = [price_line(line, p, taxes) for line, p in await cart_rows(session, user_id)]
+    return CartOut(lines=lines, totals=totals(lines))
+
+
+async def add_item(
+    session: AsyncSession, actor: Actor, product_id: uuid.UUID, quantity: int
+) -> CartOut:
+    """Add ``quantity`` of a public product (to the line already there, if any), at today's
+    price. Raises 404 (not public), 409 `OutOfStock` or when the cart has 100 lines."""
+    user_id = actor.require_user()
+    product = await public_product(session, product_id)
+    line = await session.scalar(
+        select(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+    )
+    wanted = quantity + (line.quantity if line else 0)
+    if product.stock_quantity < wanted:
+        raise OutOfStock(
+            f"Only {product.stock_quantity} left of {product.title!r}",
+            product_id=str(product_id),
+            available=product.stock_quantity,
+        )
+    if line is None:
+        count = len(await cart_rows(session, user_id))
+        if count >= MAX_LINES:
+            raise Conflict(f"A cart holds at most {MAX_LINES} different products")
+        session.add(
+            CartLine(
+                user_id=user_id,
+                product_id=product_id,
+                quantity=wanted,
+                seen_price_minor=product.price_minor,
+                seen_currency=product.currency,
+            )
+        )
+    else:
+        line.quantity = wanted
+        line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
+    await session.flush()
+    return await get_cart(session, actor)
+
+
+async def set_quantity(
+    session: AsyncSession, actor: Actor, product_id: uuid.UUID, quantity: int
+) -> CartOut:
+    """Change a line's quantity; the line takes today's price (the buyer has seen it)."""
+    user_id = actor.require_user()
+    line = await session.scalar(
+        select(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+    )
+    if line is None:
+        raise NotFound("This product is not in your cart")
+    product = await public_product(session, product_id)
+    if product.stock_quantity < quantity:
+        raise OutOfStock(
+            f"Only {product.stock_quantity} left of {product.title!r}",
+            product_id=str(product_id),
+            available=product.stock_quantity,
+        )
+    line.quantity = quantity
+    line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
+    await session.flush()
+    return await get_cart(session, actor)
+
+
+async def remove_item(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> CartOut:
+    """Remove a line (idempotent)."""
+    user_id = actor.require_user()
+    await session.execute(
+        delete(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+    )
+    return await get_cart(session, actor)
+
+
+async def clear(session: AsyncSession, actor: Actor) -> None:
+    await session.execute(delete(CartLine).where(CartLine.user_id == actor.require_user()))
+
+
+async def list_favorites(session: AsyncSession, actor: Actor) -> list[FavoriteOut]:
+    """Favourites with today's price; a product no longer public shows as unavailable."""
+    user_id = actor.require_user()
+    rows = await session.execute(
+        select(Favorite, Product)
+        .join(Product, Product.id == Favorite.product_id)
+        .where(Favorite.user_id == user_id)
+        .order_by(Favorite.created_at.desc(), Favorite.id)
+    )
+    return [
+        FavoriteOut(
+            product_id=p.id,
+            title=p.title,
+            price_minor=p.price_minor,
+            currency=p.currency,
+            added_at=f.created_at,
+            available=p.status == ProductStatus.APPROVED and p.stock_quantity > 0,
+        )
+        for f, p in rows.all()
+    ]
+
+
+async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> bool:
+    """Favourite a public product; True when it was new (idempotent)."""
+    user_id = actor.require_user()
+    await public_product(session, product_id)
+    exists = await session.scalar(
+        select(Favorite.id).where(Favorite.user_id == user_id, Favorite.product_id == product_id)
+    )
+    if exists:
+        return False
+    try:
+        async with session.begin_nested():  # a concurrent add of the same favourite
+            session.add(Favorite(user_id=user_id, product_id=product_id))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def remove_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> None:
+    await session.execute(
+        delete(Favorite).where(
+            Favorite.user_id == actor.require_user(), Favorite.product_id == product_id
+        )
+    )

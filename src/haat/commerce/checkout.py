@@ -1,0 +1,220 @@
+"""Checkout: the cart becomes one order per seller business ("CLOSE" in the AI-shop use case).
+
+Every line is re-validated (still public, same price, enough stock); stock is reserved with a
+conditional UPDATE (``stock_quantity >= wanted``), which is atomic on PostgreSQL (row lock)
+and on SQLite (the write lock), so stock is never oversold. An ``Idempotency-Key`` makes a
+retried checkout return the orders of the first one; any failure rolls everything back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from haat.catalog.models import Product, ProductStatus
+from haat.commerce.cart import cart_rows, clear, price_line
+from haat.commerce.models import (
+    Checkout,
+    Order,
+    OrderItem,
+    OrderNumberCounter,
+    OrderStatus,
+    PaymentStatus,
+)
+from haat.commerce.schemas import CartLineOut, CheckoutIn
+from haat.commerce.status import record
+from haat.commerce.tax import TaxTable
+from haat.core.db import utcnow
+from haat.core.errors import Conflict, Unprocessable
+from haat.identity.actor import Actor
+
+
+class CheckoutConflict(Conflict):
+    code, title = "checkout_conflict", "The cart cannot be checked out as it is"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code, title = "idempotency_key_reused", "This Idempotency-Key was used for another request"
+
+
+def request_hash(body: CheckoutIn) -> str:
+    """SHA-256 of the request body in canonical JSON: same key + same hash = a replay."""
+    payload = json.dumps(body.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+async def next_order_number(session: AsyncSession) -> str:
+    """``HT-YYYY-NNNNNN``: a PostgreSQL sequence (no lock held), or a counter row on SQLite
+    (whose write lock serialises writers anyway). Unique, not gap-free."""
+    year = utcnow().year
+    if session.get_bind().dialect.name == "postgresql":
+        value = await session.scalar(select(_nextval()))
+    else:
+        result = await session.execute(
+            update(OrderNumberCounter)
+            .where(OrderNumberCounter.year == year)
+            .values(last=OrderNumberCounter.last + 1)
+            .returning(OrderNumberCounter.last)
+        )
+        value = result.scalar()
+        if value is None:
+            session.add(OrderNumberCounter(year=year, last=1))
+            value = 1
+    return f"HT-{year}-{int(value or 0):06d}"
+
+
+def _nextval() -> Any:
+    from sqlalchemy import func, literal
+
+    return func.nextval(literal("order_number_seq"))
+
+
+async def existing_orders(session: AsyncSession, checkout_id: uuid.UUID) -> list[Order]:
+    rows = await session.scalars(
+        select(Order)
+        .where(Order.checkout_id == checkout_id)
+        .options(selectinload(Order.items))
+        .order_by(Order.number)
+    )
+    return list(rows)
+
+
+async def checkout(
+    session: AsyncSession, actor: Actor, body: CheckoutIn, idempotency_key: str
+) -> tuple[list[Order], bool]:
+    """Turn the buyer's cart into orders. Returns ``(orders, created)``; ``created`` is False
+    for a replay of the same key and body.
+
+    Raises 409 `CheckoutConflict` naming the line (gone, price changed, not enough stock) or
+    for an empty cart, 422 `IdempotencyKeyReused` for a used key with another body.
+    """
+    user_id = actor.require_user()
+    digest = request_hash(body)
+    previous = await session.scalar(
+        select(Checkout).where(
+            Checkout.user_id == user_id, Checkout.idempotency_key == idempotency_key
+        )
+    )
+    if previous is not None:
+        if previous.request_hash != digest:
+            raise IdempotencyKeyReused()
+        return await existing_orders(session, previous.id), False
+    lines = await cart_rows(session, user_id)
+    if not lines:
+        raise CheckoutConflict("Your cart is empty")
+    record_ = Checkout(user_id=user_id, idempotency_key=idempotency_key, request_hash=digest)
+    session.add(record_)
+    try:
+        await session.flush()  # claims the key: a concurrent twin waits here, then fails
+    except IntegrityError:
+        raise CheckoutConflict("This checkout is already being processed; retry") from None
+
+    taxes = await TaxTable.load(session)
+    priced = [(price_line(line, product, taxes), product) for line, product in lines]
+    for out, product in priced:
+        _validate(out, product)
+        await _reserve(session, out)
+    by_business: dict[uuid.UUID, list[tuple[CartLineOut, Product]]] = defaultdict(list)
+    for out, product in priced:
+        by_business[product.business_id].append((out, product))
+    for business_id, group in sorted(by_business.items(), key=lambda kv: str(kv[0])):
+        await _make_order(session, actor, record_.id, business_id, group, body)
+    await clear(session, actor)
+    await session.flush()
+    return await existing_orders(session, record_.id), True
+
+
+def _validate(line: CartLineOut, product: Product) -> None:
+    name = product.title
+    if product.status != ProductStatus.APPROVED:
+        raise CheckoutConflict(
+            f"{name!r} is no longer for sale", product_id=str(product.id), reason="unavailable"
+        )
+    if line.price_changed:
+        raise CheckoutConflict(
+            f"The price of {name!r} changed from {line.seen_price_minor} to "
+            f"{product.price_minor} {product.currency}; review your cart",
+            product_id=str(product.id),
+            reason="price_changed",
+        )
+
+
+async def _reserve(session: AsyncSession, line: CartLineOut) -> None:
+    result = await session.execute(
+        update(Product)
+        .where(
+            Product.id == line.product_id,
+            Product.status == ProductStatus.APPROVED,
+            Product.stock_quantity >= line.quantity,
+        )
+        .values(stock_quantity=Product.stock_quantity - line.quantity)
+        .execution_options(synchronize_session=False)
+    )
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
+        raise CheckoutConflict(
+            f"Not enough stock of {line.title!r} for {line.quantity}",
+            product_id=str(line.product_id),
+            reason="out_of_stock",
+        )
+
+
+async def _make_order(
+    session: AsyncSession,
+    actor: Actor,
+    checkout_id: uuid.UUID,
+    business_id: uuid.UUID,
+    group: list[tuple[CartLineOut, Product]],
+    body: CheckoutIn,
+) -> Order:
+    currencies = {line.currency for line, _ in group}
+    if len(currencies) != 1:
+        raise CheckoutConflict(
+            "One seller's products must share a currency to be ordered together",
+            business_id=str(business_id),
+        )
+    subtotal = sum(line.subtotal_minor for line, _ in group)
+    tax = sum(line.tax_minor for line, _ in group)
+    order = Order(
+        number=await next_order_number(session),
+        checkout_id=checkout_id,
+        business_id=business_id,
+        buyer_id=actor.user_id,
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        currency=currencies.pop(),
+        subtotal_minor=subtotal,
+        tax_minor=tax,
+        shipping_minor=0,
+        total_minor=subtotal + tax,
+        delivery_address=body.delivery_address.model_dump(),
+        customer_name=body.delivery_address.name,
+        customer_phone=body.delivery_address.phone,
+        notes=body.notes,
+    )
+    session.add(order)
+    await session.flush()
+    for position, (line, product) in enumerate(group):
+        session.add(
+            OrderItem(
+                order_id=order.id,
+                product_id=product.id,
+                position=position,
+                title=product.title,
+                sku=product.sku,
+                unit_price_minor=line.seen_price_minor,
+                quantity=line.quantity,
+                tax_rate_bp=line.tax_rate_bp,
+                tax_minor=line.tax_minor,
+                line_total_minor=line.total_minor,
+            )
+        )
+    record(session, order, actor, None, OrderStatus.PENDING, "checkout")
+    return order

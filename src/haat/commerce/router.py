@@ -1,0 +1,182 @@
+"""`/api/cart`, `/api/favorites` and `/api/orders`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from haat.commerce import cart, checkout, orders, status
+from haat.commerce.models import Order, OrderStatus
+from haat.commerce.schemas import (
+    CartItemIn,
+    CartOut,
+    CartQuantityIn,
+    CheckoutIn,
+    FavoriteOut,
+    NotesIn,
+    OrderStaffOut,
+    OrderStatusChangeOut,
+    StatusIn,
+)
+from haat.core.deps import DbSession
+from haat.core.errors import responses
+from haat.core.pagination import Page, PageParams, page_params
+from haat.identity.auth import AuthenticatedActor
+
+cart_router = APIRouter(prefix="/api/cart", tags=["cart"])
+favorites_router = APIRouter(prefix="/api/favorites", tags=["favorites"])
+orders_router = APIRouter(prefix="/api/orders", tags=["orders"])
+Paging = Annotated[PageParams, Depends(page_params)]
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=100,
+        description="a unique key per checkout attempt; retries reuse it",
+    ),
+]
+
+
+@cart_router.get("", response_model=CartOut, responses=responses(401))
+async def get_cart(actor: AuthenticatedActor, session: DbSession) -> CartOut:
+    """The open cart: lines at the price seen, today's price, availability, totals with GST."""
+    return await cart.get_cart(session, actor)
+
+
+@cart_router.post("/items", response_model=CartOut, responses=responses(401, 404, 409, 422))
+async def add_item(data: CartItemIn, actor: AuthenticatedActor, session: DbSession) -> CartOut:
+    """Add a product (or more of it)."""
+    return await cart.add_item(session, actor, data.product_id, data.quantity)
+
+
+@cart_router.patch(
+    "/items/{product_id:uuid}", response_model=CartOut, responses=responses(401, 404, 409, 422)
+)
+async def set_quantity(
+    product_id: uuid.UUID, data: CartQuantityIn, actor: AuthenticatedActor, session: DbSession
+) -> CartOut:
+    """Change the quantity; the line takes today's price."""
+    return await cart.set_quantity(session, actor, product_id, data.quantity)
+
+
+@cart_router.delete("/items/{product_id:uuid}", response_model=CartOut, responses=responses(401))
+async def remove_item(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> CartOut:
+    return await cart.remove_item(session, actor, product_id)
+
+
+@favorites_router.get("", response_model=list[FavoriteOut], responses=responses(401))
+async def list_favorites(actor: AuthenticatedActor, session: DbSession) -> list[FavoriteOut]:
+    """Favourites with today's price and availability."""
+    return await cart.list_favorites(session, actor)
+
+
+@favorites_router.put("/{product_id:uuid}", status_code=204, responses=responses(401, 404))
+async def add_favorite(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> Response:
+    """Favourite a product (idempotent)."""
+    await cart.add_favorite(session, actor, product_id)
+    return Response(status_code=204)
+
+
+@favorites_router.delete("/{product_id:uuid}", status_code=204, responses=responses(401))
+async def remove_favorite(
+    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> Response:
+    await cart.remove_favorite(session, actor, product_id)
+    return Response(status_code=204)
+
+
+def _out(order: Order) -> OrderStaffOut:
+    return OrderStaffOut.model_validate(order)
+
+
+@orders_router.post(
+    "/checkout",
+    status_code=201,
+    response_model=list[OrderStaffOut],
+    responses=responses(401, 409, 422),
+)
+async def checkout_cart(
+    data: CheckoutIn,
+    key: IdempotencyKey,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    response: Response,
+) -> list[OrderStaffOut]:
+    """Turn the cart into one order per seller, reserving stock. A retry with the same
+    Idempotency-Key and body returns the same orders (200)."""
+    made, created = await checkout.checkout(session, actor, data, key)
+    if not created:
+        response.status_code = 200
+    return [_out(o) for o in made]
+
+
+@orders_router.get("", response_model=Page[OrderStaffOut], responses=responses(401, 403, 404))
+async def list_orders(
+    actor: AuthenticatedActor,
+    session: DbSession,
+    paging: Paging,
+    business: uuid.UUID | None = None,
+    status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    search: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[OrderStaffOut]:
+    """Your orders, or with `business` that business's orders (its members)."""
+    filters = orders.OrderFilters(
+        status=status_, date_from=date_from, date_to=date_to, search=search
+    )
+    items, total = await orders.list_orders(session, actor, paging, filters, business)
+    return Page.of([_out(o) for o in items], total, paging)
+
+
+@orders_router.get("/{order_id:uuid}", response_model=OrderStaffOut, responses=responses(401, 404))
+async def get_order(
+    order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> OrderStaffOut:
+    return _out(await orders.get_order(session, actor, order_id))
+
+
+@orders_router.put(
+    "/{order_id:uuid}/status",
+    response_model=OrderStaffOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
+async def change_status(
+    order_id: uuid.UUID, data: StatusIn, actor: AuthenticatedActor, session: DbSession
+) -> OrderStaffOut:
+    """Move the order along pending → confirmed → processing → shipped → delivered →
+    completed, or to cancelled (before shipping; restocks) or refunded."""
+    await status.change_status(session, actor, order_id, data.status, data.note)
+    return _out(await orders.get_order(session, actor, order_id))
+
+
+@orders_router.put(
+    "/{order_id:uuid}/notes", response_model=OrderStaffOut, responses=responses(401, 403, 404, 422)
+)
+async def set_notes(
+    order_id: uuid.UUID, data: NotesIn, actor: AuthenticatedActor, session: DbSession
+) -> OrderStaffOut:
+    """Buyer-visible notes, and internal `admin_notes` (staff only)."""
+    return _out(await orders.set_notes(session, actor, order_id, data.notes, data.admin_notes))
+
+
+@orders_router.get(
+    "/{order_id:uuid}/history",
+    response_model=list[OrderStatusChangeOut],
+    responses=responses(401, 404),
+)
+async def order_history(
+    order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> list[OrderStatusChangeOut]:
+    return [
+        OrderStatusChangeOut.model_validate(c)
+        for c in await orders.history(session, actor, order_id)
+    ]

@@ -1,0 +1,85 @@
+"""GST on cart lines and order items.
+
+Prices in the catalogue exclude GST; tax is added per line: ``round_half_up(subtotal x rate)``
+with the rate in basis points. The rate of a product is the `TaxRate` of its category or of
+the nearest ancestor that has one, else `DEFAULT_RATE_BP`.
+
+Rates (indicative; a business must check the HSN code of each item): CBIC GST rate schedule
+for goods, Notification 1/2017-Central Tax (Rate) as amended after the GST Council's 56th
+meeting (3 Sep 2025): handicrafts and textiles 5 %, articles of jewellery of precious metal
+3 % (HSN 7113), cut and polished diamonds 0.25 % (HSN 7102); 18 % is the standard rate.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.catalog.models import Category
+from haat.commerce.models import TaxRate
+
+DEFAULT_RATE_BP = 1800
+SOURCE = (
+    "CBIC GST rate schedule for goods, Notification 1/2017-Central Tax (Rate) as amended "
+    "after the 56th GST Council meeting (3 Sep 2025); indicative"
+)
+# Demo seed by category slug: (rate in basis points, what it covers).
+DEMO_RATES: dict[str, int] = {
+    "textiles": 500,
+    "pottery": 500,
+    "metalware": 500,
+    "toys": 500,
+    "paintings": 500,
+    "woodcraft": 500,
+    "leather": 500,
+    "decor": 500,
+    "glassware": 500,
+    "basketry": 500,
+    "jewellery": 300,
+    "jewellery-loose-diamonds": 25,
+}
+
+
+def line_tax(subtotal_minor: int, rate_bp: int) -> int:
+    """GST on a line, in minor units, rounded half up (``rate_bp`` 500 = 5 %)."""
+    return (subtotal_minor * rate_bp + 5_000) // 10_000
+
+
+class TaxTable:
+    """The rates of every category, resolved through the category tree."""
+
+    def __init__(self, parents: dict[uuid.UUID, uuid.UUID | None], rates: dict[uuid.UUID, int]):
+        self.parents = parents
+        self.rates = rates
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> TaxTable:
+        parents = dict((await session.execute(select(Category.id, Category.parent_id))).all())
+        rates = dict((await session.execute(select(TaxRate.category_id, TaxRate.rate_bp))).all())
+        return cls(parents, rates)
+
+    def rate_bp(self, category_id: uuid.UUID | None) -> int:
+        seen: set[uuid.UUID] = set()
+        while category_id is not None and category_id not in seen:
+            if category_id in self.rates:
+                return self.rates[category_id]
+            seen.add(category_id)
+            category_id = self.parents.get(category_id)
+        return DEFAULT_RATE_BP
+
+
+async def seed_demo_rates(session: AsyncSession) -> int:
+    """Give the demo's categories their GST rates (idempotent). Returns rows added."""
+    added = 0
+    for slug, rate in DEMO_RATES.items():
+        category = await session.scalar(select(Category).where(Category.slug == slug))
+        if category is None:
+            continue
+        exists = await session.scalar(select(TaxRate.id).where(TaxRate.category_id == category.id))
+        if exists is None:
+            session.add(TaxRate(category_id=category.id, rate_bp=rate, source=SOURCE))
+            added += 1
+    await session.flush()
+    return added
