@@ -43,7 +43,7 @@ def serve(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="target revision")] = "heads",
+    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
 ) -> None:
     """Apply the migrations to DATABASE_URL (creates var/haat.db for SQLite)."""
     from haat.core.migrate import upgrade

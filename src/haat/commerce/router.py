@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -21,6 +20,7 @@ from haat.commerce.schemas import (
     OrderStatusChangeOut,
     StatusIn,
 )
+from haat.core.dates import IsoDate
 from haat.core.deps import DbSession
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
@@ -63,7 +63,9 @@ async def set_quantity(
     return await cart.set_quantity(session, actor, product_id, data.quantity)
 
 
-@cart_router.delete("/items/{product_id:uuid}", response_model=CartOut, responses=responses(401))
+@cart_router.delete(
+    "/items/{product_id:uuid}", response_model=CartOut, responses=responses(401, 404, 422)
+)
 async def remove_item(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> CartOut:
@@ -85,7 +87,7 @@ async def add_favorite(
     return Response(status_code=204)
 
 
-@favorites_router.delete("/{product_id:uuid}", status_code=204, responses=responses(401))
+@favorites_router.delete("/{product_id:uuid}", status_code=204, responses=responses(401, 404, 422))
 async def remove_favorite(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> Response:
@@ -118,15 +120,15 @@ async def checkout_cart(
     return [_out(o) for o in made]
 
 
-@orders_router.get("", response_model=Page[OrderStaffOut], responses=responses(401, 403, 404))
+@orders_router.get("", response_model=Page[OrderStaffOut], responses=responses(401, 403, 404, 422))
 async def list_orders(
     actor: AuthenticatedActor,
     session: DbSession,
     paging: Paging,
     business: uuid.UUID | None = None,
     status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     search: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[OrderStaffOut]:
     """Your orders, or with `business` that business's orders (its members)."""

@@ -26,6 +26,7 @@ from haat.catalog.categories import get_or_create_path
 from haat.catalog.models import Product, ProductStatus, ProductStatusChange
 from haat.catalog.search import search_terms_for
 from haat.catalog.workflow import ProductAction
+from haat.commerce.tax import seed_demo_rates
 from haat.core.security import hash_password
 from haat.demo.catalog_content import (
     ClusterRow,
@@ -34,6 +35,7 @@ from haat.demo.catalog_content import (
     diamond_products,
     load_clusters,
 )
+from haat.fx.seed import seed_fx_rates
 from haat.identity.models import PlatformRole, User
 
 NAMESPACE = uuid.UUID("5b0f1c2e-7d4a-4e8b-9a51-68a7d3c0e2f1")
@@ -249,7 +251,10 @@ async def load_demo(
     ``progress(total, _)`` may return a callback advanced once per product. Returns
     ``DemoResult(loaded=False)`` when the demo is already there.
     """
+    # Reference data first: idempotent, so a database loaded before they existed gets them.
+    await seed_fx_rates(session)
     if await is_loaded(session):
+        await seed_demo_rates(session)
         return DemoResult(loaded=False)
     loader = DemoLoader(session)
     clusters = load_clusters()
@@ -373,6 +378,7 @@ async def load_demo(
     await loader.member(shop, grader, BusinessRole.APPROVER)
     businesses += 1
     products += await loader.products(shop, stones, jeweller, grader, (shop.name,), advance)
+    await seed_demo_rates(session)
     return DemoResult(
         loaded=True,
         businesses=businesses,

@@ -1,7 +1,7 @@
 """commerce
 
 Revision ID: d3e4f5a6b7c8
-Revises: 4c301b4d0369
+Revises: b1c2d3e4f5a6
 Create Date: 2026-11-24 02:17:28.595005
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d3e4f5a6b7c8"
-down_revision: str | None = "4c301b4d0369"
+down_revision: str | None = "b1c2d3e4f5a6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,297 @@
+"""Khata rules: recording immutable entries, reversing them once, balances and statements.
+
+Balance convention (receivable, in minor units of the khata's currency)::
+
+    balance = sum(credit) - sum(payment) + sum(adjustment)
+
+A positive balance is owed by the customer; a negative one is an advance the business holds.
+Entries are never changed or deleted; a mistake is corrected by a reversal: an entry of the
+same kind with the amount negated, linked by ``reverses_id``, so the pair sums to zero.
+
+A business's khata has one currency, the currency of its first entry; an entry in any other
+currency is refused (422) rather than converted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.businesses.models import Business
+from haat.core.errors import Conflict, NotFound, Unprocessable
+from haat.core.pagination import PageParams, paginate
+from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.schemas import (
+    BalanceOut,
+    CustomerOut,
+    EntryCreate,
+    EntryOut,
+    StatementLine,
+    StatementOut,
+    latest_allowed_day,
+    utc_today,
+)
+from haat.customers.service import authorize, get_customer
+from haat.identity.actor import Actor
+
+
+class AlreadyReversed(Conflict):
+    code, title = "entry_already_reversed", "This entry has already been reversed"
+
+
+class ReversalOfReversal(Conflict):
+    code, title = "reversal_not_reversible", "A reversal cannot itself be reversed"
+
+
+def effect(kind: EntryKind, amount_minor: int) -> int:
+    """The signed change an entry makes to the balance (minor units)."""
+    return -amount_minor if kind == EntryKind.PAYMENT else amount_minor
+
+
+def effect_column() -> ColumnElement[int]:
+    """`effect` as SQL over `KhataEntry`."""
+    return case(
+        (KhataEntry.kind == EntryKind.PAYMENT, -KhataEntry.amount_minor),
+        else_=KhataEntry.amount_minor,
+    )
+
+
+def entry_out(entry: KhataEntry, reversed_by_id: uuid.UUID | None = None) -> EntryOut:
+    return EntryOut.model_validate(
+        {
+            **{c: getattr(entry, c) for c in EntryOut.model_fields if hasattr(entry, c)},
+            "effect_minor": effect(entry.kind, entry.amount_minor),
+            "reversed_by_id": reversed_by_id,
+        }
+    )
+
+
+async def business_currency(session: AsyncSession, business_id: uuid.UUID) -> str | None:
+    """The currency of the business's khata (that of any entry), or None before the first."""
+    return await session.scalar(
+        select(KhataEntry.currency).where(KhataEntry.business_id == business_id).limit(1)
+    )
+
+
+async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -> KhataEntry:
+    """Record a credit, payment or adjustment for a customer (business admins and editors).
+
+    Raises 401, 403 (role), 404 (customer not visible), 422 (a currency other than the
+    khata's).
+    """
+    customer = await get_customer(session, actor, data.customer_id, write=True)
+    currency = await business_currency(session, customer.business_id)
+    if currency is not None and currency != data.currency:
+        raise Unprocessable(
+            f"This khata is kept in {currency}; amounts are never converted",
+            errors=[
+                {
+                    "loc": ["body", "currency"],
+                    "msg": f"must be {currency}, the currency of this khata",
+                    "type": "currency_mismatch",
+                }
+            ],
+        )
+    entry = KhataEntry(
+        **data.model_dump(),
+        business_id=customer.business_id,
+        created_by_id=actor.user_id,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def get_entry(session: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> KhataEntry:
+    """An entry the actor may read. Raises 401, 404."""
+    actor.require_user()
+    entry = await session.get(KhataEntry, entry_id)
+    if entry is None:
+        raise NotFound("No such khata entry")
+    await authorize(session, actor, entry.business_id, write=False, what="khata entry")
+    return entry
+
+
+async def reversed_by(session: AsyncSession, entry_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the entry that reversed ``entry_id``, if any."""
+    return await session.scalar(select(KhataEntry.id).where(KhataEntry.reverses_id == entry_id))
+
+
+async def reverse_entry(
+    session: AsyncSession, actor: Actor, entry_id: uuid.UUID, reason: str
+) -> KhataEntry:
+    """Cancel an entry with an opposite one (same kind, amount negated, dated today UTC or
+    the original's day if later), ``reason`` as its description.
+
+    Raises 401, 403, 404, 409 (already reversed, or the entry is itself a reversal).
+    """
+    original = await session.get(KhataEntry, entry_id)
+    if original is None:
+        raise NotFound("No such khata entry")
+    await authorize(session, actor, original.business_id, write=True, what="khata entry")
+    if original.reverses_id is not None:
+        raise ReversalOfReversal()
+    if await reversed_by(session, entry_id) is not None:
+        raise AlreadyReversed()
+    reversal = KhataEntry(
+        business_id=original.business_id,
+        customer_id=original.customer_id,
+        kind=original.kind,
+        amount_minor=-original.amount_minor,
+        currency=original.currency,
+        occurred_on=max(utc_today(), original.occurred_on),
+        method=original.method,
+        order_id=original.order_id,
+        reference=original.reference,
+        description=reason,
+        reverses_id=original.id,
+        created_by_id=actor.user_id,
+    )
+    try:
+        async with session.begin_nested():  # a concurrent reversal of the same entry
+            session.add(reversal)
+    except IntegrityError:
+        raise AlreadyReversed() from None
+    return reversal
+
+
+async def list_entries(
+    session: AsyncSession, actor: Actor, customer_id: uuid.UUID, params: PageParams
+) -> tuple[list[KhataEntry], int]:
+    """A customer's entries, newest first. Raises 401, 404."""
+    customer = await get_customer(session, actor, customer_id)
+    stmt = (
+        select(KhataEntry)
+        .where(
+            KhataEntry.business_id == customer.business_id,
+            KhataEntry.customer_id == customer.id,
+        )
+        .order_by(KhataEntry.occurred_on.desc(), KhataEntry.created_at.desc(), KhataEntry.id.desc())
+    )
+    return await paginate(session, stmt, params)
+
+
+async def reversal_links(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[Any, Any]:
+    """``{original id: reversing entry id}`` for the given entries."""
+    if not entry_ids:
+        return {}
+    rows = await session.execute(
+        select(KhataEntry.reverses_id, KhataEntry.id).where(KhataEntry.reverses_id.in_(entry_ids))
+    )
+    return {original: reversal for original, reversal in rows.all()}
+
+
+async def balance_for(session: AsyncSession, actor: Actor, customer_id: uuid.UUID) -> BalanceOut:
+    """The customer's balance and its parts, in minor units. Raises 401, 404."""
+    customer = await get_customer(session, actor, customer_id)
+
+    def total(kind: EntryKind) -> Any:
+        return func.coalesce(
+            func.sum(case((KhataEntry.kind == kind, KhataEntry.amount_minor), else_=0)), 0
+        )
+
+    row = (
+        await session.execute(
+            select(
+                total(EntryKind.CREDIT),
+                total(EntryKind.PAYMENT),
+                total(EntryKind.ADJUSTMENT),
+                func.count(KhataEntry.id),
+                func.max(KhataEntry.occurred_on),
+                func.min(KhataEntry.currency),
+            ).where(
+                KhataEntry.business_id == customer.business_id,
+                KhataEntry.customer_id == customer.id,
+            )
+        )
+    ).one()
+    credits, payments, adjustments = int(row[0]), int(row[1]), int(row[2])
+    return BalanceOut(
+        customer_id=customer.id,
+        currency=row[5],
+        balance_minor=credits - payments + adjustments,
+        credits_minor=credits,
+        payments_minor=payments,
+        adjustments_minor=adjustments,
+        entries=int(row[3]),
+        last_entry_on=row[4],
+    )
+
+
+async def statement(
+    session: AsyncSession,
+    actor: Actor,
+    customer_id: uuid.UUID,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> StatementOut:
+    """A customer's statement: the opening balance (entries before ``date_from``), each entry
+    of ``date_from``..``date_to`` (inclusive, by ``occurred_on`` then recording time) with its
+    running balance, and the closing balance. Without ``date_to`` every entry up to the latest
+    is included. Raises 401, 404, 422 (``date_from`` after ``date_to``)."""
+    if date_from and date_to and date_from > date_to:
+        raise Unprocessable(
+            "date_from is after date_to",
+            errors=[{"loc": ["query", "date_from"], "msg": "after date_to", "type": "date_order"}],
+        )
+    customer = await get_customer(session, actor, customer_id)
+    own = (KhataEntry.business_id == customer.business_id, KhataEntry.customer_id == customer.id)
+    opening = 0
+    if date_from is not None:
+        opening = int(
+            await session.scalar(
+                select(func.coalesce(func.sum(effect_column()), 0)).where(
+                    *own, KhataEntry.occurred_on < date_from
+                )
+            )
+            or 0
+        )
+    stmt = select(KhataEntry).where(*own)
+    if date_from is not None:
+        stmt = stmt.where(KhataEntry.occurred_on >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(KhataEntry.occurred_on <= date_to)
+    entries = list(
+        await session.scalars(
+            stmt.order_by(KhataEntry.occurred_on, KhataEntry.created_at, KhataEntry.id)
+        )
+    )
+    running, lines = opening, []
+    for e in entries:
+        change = effect(e.kind, e.amount_minor)
+        running += change
+        lines.append(
+            StatementLine(
+                entry_id=e.id,
+                occurred_on=e.occurred_on,
+                kind=e.kind,
+                method=e.method,
+                reference=e.reference,
+                description=e.description,
+                reverses_id=e.reverses_id,
+                effect_minor=change,
+                balance_minor=running,
+            )
+        )
+    last_day = entries[-1].occurred_on if entries else utc_today()
+    currency = entries[0].currency if entries else None
+    return StatementOut(
+        customer=CustomerOut.model_validate(customer),
+        business_name=await business_name(session, customer.business_id),
+        currency=currency or await business_currency(session, customer.business_id),
+        date_from=date_from,
+        date_to=date_to or min(max(utc_today(), last_day), latest_allowed_day()),
+        opening_balance_minor=opening,
+        lines=lines,
+        closing_balance_minor=running,
+    )
+
+
+async def business_name(session: AsyncSession, business_id: uuid.UUID) -> str:
+    """The business's display name (for statements and reminders)."""
+    return await session.scalar(select(Business.name).where(Business.id == business_id)) or ""
