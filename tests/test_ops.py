@@ -41,6 +41,9 @@ async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) 
     assert r.json()["type"] == "not_found" and r.json()["instance"] == "/api/nothing-here"
     r = await client.delete("/api/health")
     assert r.status_code == 405 and r.json()["type"] == "method_not_allowed"
+    assert r.headers["allow"] == "GET"
+    r = await client.put("/api/auth/me")
+    assert r.headers["allow"] == "GET, PATCH"  # two routes share the path
 
 
 async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
