@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from haat.commerce import cart, checkout, orders, status
+from haat.commerce import cart, checkout, orders, status, walkin
 from haat.commerce.models import Order, OrderStatus
 from haat.commerce.schemas import (
     CartItemIn,
@@ -19,6 +19,7 @@ from haat.commerce.schemas import (
     OrderStaffOut,
     OrderStatusChangeOut,
     StatusIn,
+    WalkInOrderIn,
 )
 from haat.core.dates import IsoDate
 from haat.core.deps import DbSession
@@ -97,6 +98,20 @@ async def remove_favorite(
 
 def _out(order: Order) -> OrderStaffOut:
     return OrderStaffOut.model_validate(order)
+
+
+@orders_router.post(
+    "",
+    status_code=201,
+    response_model=OrderStaffOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
+async def create_walk_in_order(
+    data: WalkInOrderIn, actor: AuthenticatedActor, session: DbSession
+) -> OrderStaffOut:
+    """Record a sale to a walk-in customer of your business, optionally on credit (khata)."""
+    order = await walkin.create_walk_in_order(session, actor, data)
+    return _out(await orders.get_order(session, actor, order.id))
 
 
 @orders_router.post(

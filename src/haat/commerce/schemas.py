@@ -142,3 +142,17 @@ class OrderStatusChangeOut(BaseModel):
     actor_id: uuid.UUID | None
     note: str | None
     created_at: datetime
+
+
+class WalkInLine(BaseModel):
+    product_id: uuid.UUID
+    quantity: Quantity = 1
+
+
+class WalkInOrderIn(BaseModel):
+    """A counter sale to one of the business's customers; ``on_credit`` puts it in the khata."""
+
+    customer_id: uuid.UUID
+    items: list[WalkInLine] = Field(min_length=1, max_length=100)
+    on_credit: bool = False
+    notes: str = Field("", max_length=2000)

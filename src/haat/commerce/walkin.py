@@ -1,0 +1,125 @@
+"""Orders a shop's staff record for a walk-in customer (the jewellery-shop use case),
+optionally on credit: the order total then goes into the customer's khata as a credit entry
+linked to the order, in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.catalog.models import Product, ProductStatus
+from haat.commerce.checkout import next_order_number
+from haat.commerce.models import Order, OrderItem, OrderStatus, PaymentStatus
+from haat.commerce.schemas import WalkInOrderIn
+from haat.commerce.status import record
+from haat.commerce.tax import TaxTable, line_tax
+from haat.core.errors import Conflict, Unprocessable
+from haat.customers.khata import record_entry
+from haat.customers.models import EntryKind
+from haat.customers.schemas import EntryCreate
+from haat.customers.service import get_customer
+from haat.identity.actor import Actor
+
+
+async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkInOrderIn) -> Order:
+    """Sell the business's own products to one of its customers (admins and editors).
+
+    Products must belong to the customer's business and not be archived; stock is taken with
+    the same conditional UPDATE as checkout. Raises 401/403/404 as for customers, 422 for a
+    product of another business or mixed currencies, 409 when stock is short.
+    """
+    customer = await get_customer(session, actor, data.customer_id, write=True)
+    ids = [line.product_id for line in data.items]
+    products = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(ids)))}
+    taxes = await TaxTable.load(session)
+    currencies: set[str] = set()
+    items: list[OrderItem] = []
+    for position, line in enumerate(data.items):
+        product = products.get(line.product_id)
+        if (
+            product is None
+            or product.business_id != customer.business_id
+            or (product.status == ProductStatus.ARCHIVED)
+        ):
+            raise Unprocessable(
+                "Every product must be one of this shop's",
+                errors=[
+                    {
+                        "loc": ["body", "items", position, "product_id"],
+                        "msg": "not a product of this business",
+                        "type": "foreign_product",
+                    }
+                ],
+            )
+        result = await session.execute(
+            update(Product)
+            .where(Product.id == product.id, Product.stock_quantity >= line.quantity)
+            .values(stock_quantity=Product.stock_quantity - line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if not isinstance(result, CursorResult) or result.rowcount != 1:
+            raise Conflict(
+                f"Not enough stock of {product.title!r}",
+                product_id=str(product.id),
+                reason="out_of_stock",
+            )
+        rate = taxes.rate_bp(product.category_id)
+        subtotal = product.price_minor * line.quantity
+        tax = line_tax(subtotal, rate)
+        currencies.add(product.currency)
+        items.append(
+            OrderItem(
+                product_id=product.id,
+                position=position,
+                title=product.title,
+                sku=product.sku,
+                unit_price_minor=product.price_minor,
+                quantity=line.quantity,
+                tax_rate_bp=rate,
+                tax_minor=tax,
+                line_total_minor=subtotal + tax,
+            )
+        )
+    if len(currencies) != 1:
+        raise Unprocessable("The products of one order must share a currency")
+    subtotal = sum(i.line_total_minor - i.tax_minor for i in items)
+    tax = sum(i.tax_minor for i in items)
+    order = Order(
+        number=await next_order_number(session),
+        business_id=customer.business_id,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        customer_phone=customer.phone,
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        on_credit=data.on_credit,
+        currency=currencies.pop(),
+        subtotal_minor=subtotal,
+        tax_minor=tax,
+        shipping_minor=0,
+        total_minor=subtotal + tax,
+        notes=data.notes,
+    )
+    session.add(order)
+    await session.flush()
+    for item in items:
+        item.order_id = order.id
+        session.add(item)
+    record(session, order, actor, None, OrderStatus.PENDING, "walk-in sale")
+    if data.on_credit:
+        await record_entry(
+            session,
+            actor,
+            EntryCreate(
+                customer_id=customer.id,
+                kind=EntryKind.CREDIT,
+                amount_minor=order.total_minor,
+                method=None,
+                currency=order.currency,
+                order_id=order.id,
+                reference=order.number,
+                description=f"Order {order.number}",
+            ),
+        )
+    await session.flush()
+    return order
