@@ -12,15 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce.models import CartLine, Favorite
 from haat.commerce.schemas import CartLineOut, CartOut, CurrencyTotal, FavoriteOut
+from haat.commerce.stock import OutOfStock
 from haat.commerce.tax import TaxTable, line_tax
 from haat.core.errors import Conflict, NotFound
 from haat.identity.actor import Actor
 
 MAX_LINES = 100
-
-
-class OutOfStock(Conflict):
-    code, title = "out_of_stock", "Not enough stock"
 
 
 async def public_product(session: AsyncSession, product_id: uuid.UUID) -> Product:

@@ -14,12 +14,13 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
+from haat.commerce import stock
 from haat.commerce.cart import cart_rows, clear, price_line
 from haat.commerce.models import (
     Checkout,
@@ -121,7 +122,7 @@ async def checkout(
     priced = [(price_line(line, product, taxes), product) for line, product in lines]
     for out, product in priced:
         _validate(out, product)
-        await _reserve(session, out)
+        await stock.take(session, out.product_id, out.quantity, out.title, public_only=True)
     by_business: dict[uuid.UUID, list[tuple[CartLineOut, Product]]] = defaultdict(list)
     for out, product in priced:
         by_business[product.business_id].append((out, product))
@@ -144,25 +145,6 @@ def _validate(line: CartLineOut, product: Product) -> None:
             f"{product.price_minor} {product.currency}; review your cart",
             product_id=str(product.id),
             reason="price_changed",
-        )
-
-
-async def _reserve(session: AsyncSession, line: CartLineOut) -> None:
-    result = await session.execute(
-        update(Product)
-        .where(
-            Product.id == line.product_id,
-            Product.status == ProductStatus.APPROVED,
-            Product.stock_quantity >= line.quantity,
-        )
-        .values(stock_quantity=Product.stock_quantity - line.quantity)
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
-        raise CheckoutConflict(
-            f"Not enough stock of {line.title!r} for {line.quantity}",
-            product_id=str(line.product_id),
-            reason="out_of_stock",
         )
 
 

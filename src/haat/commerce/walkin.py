@@ -4,16 +4,17 @@ linked to the order, in the same transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Product, ProductStatus
+from haat.commerce import stock
 from haat.commerce.checkout import next_order_number
 from haat.commerce.models import Order, OrderItem, OrderStatus, PaymentStatus
 from haat.commerce.schemas import WalkInOrderIn
 from haat.commerce.status import record
 from haat.commerce.tax import TaxTable, line_tax
-from haat.core.errors import Conflict, Unprocessable
+from haat.core.errors import Unprocessable
 from haat.customers.khata import record_entry
 from haat.customers.models import EntryKind
 from haat.customers.schemas import EntryCreate
@@ -51,18 +52,7 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
                     }
                 ],
             )
-        result = await session.execute(
-            update(Product)
-            .where(Product.id == product.id, Product.stock_quantity >= line.quantity)
-            .values(stock_quantity=Product.stock_quantity - line.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if not isinstance(result, CursorResult) or result.rowcount != 1:
-            raise Conflict(
-                f"Not enough stock of {product.title!r}",
-                product_id=str(product.id),
-                reason="out_of_stock",
-            )
+        await stock.take(session, product.id, line.quantity, product.title, public_only=False)
         rate = taxes.rate_bp(product.category_id)
         subtotal = product.price_minor * line.quantity
         tax = line_tax(subtotal, rate)
