@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,8 +102,10 @@ async def add_item(
             available=product.stock_quantity,
         )
     if line is None:
-        count = len(await cart_rows(session, user_id))
-        if count >= MAX_LINES:
+        count = await session.scalar(
+            select(func.count()).select_from(CartLine).where(CartLine.user_id == user_id)
+        )
+        if (count or 0) >= MAX_LINES:
             raise Conflict(f"A cart holds at most {MAX_LINES} different products")
         session.add(
             CartLine(

@@ -12,9 +12,8 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -25,15 +24,10 @@ from haat.commerce.cart import cart_rows, clear, price_line
 from haat.commerce.models import (
     Checkout,
     Order,
-    OrderItem,
-    OrderNumberCounter,
-    OrderStatus,
-    PaymentStatus,
 )
+from haat.commerce.placing import open_order, order_item
 from haat.commerce.schemas import CartLineOut, CheckoutIn
-from haat.commerce.status import record
 from haat.commerce.tax import TaxTable
-from haat.core.db import utcnow
 from haat.core.errors import Conflict, Unprocessable
 from haat.identity.actor import Actor
 
@@ -50,32 +44,6 @@ def request_hash(body: CheckoutIn) -> str:
     """SHA-256 of the request body in canonical JSON: same key + same hash = a replay."""
     payload = json.dumps(body.model_dump(mode="json"), sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-async def next_order_number(session: AsyncSession) -> str:
-    """``HT-YYYY-NNNNNN``: a PostgreSQL sequence (no lock held), or a counter row on SQLite
-    (whose write lock serialises writers anyway). Unique, not gap-free."""
-    year = utcnow().year
-    if session.get_bind().dialect.name == "postgresql":
-        value = await session.scalar(select(_nextval()))
-    else:
-        result = await session.execute(
-            update(OrderNumberCounter)
-            .where(OrderNumberCounter.year == year)
-            .values(last=OrderNumberCounter.last + 1)
-            .returning(OrderNumberCounter.last)
-        )
-        value = result.scalar()
-        if value is None:
-            session.add(OrderNumberCounter(year=year, last=1))
-            value = 1
-    return f"HT-{year}-{int(value or 0):06d}"
-
-
-def _nextval() -> Any:
-    from sqlalchemy import func, literal
-
-    return func.nextval(literal("order_number_seq"))
 
 
 async def existing_orders(session: AsyncSession, checkout_id: uuid.UUID) -> list[Order]:
@@ -155,48 +123,28 @@ async def _make_order(
     business_id: uuid.UUID,
     group: list[tuple[CartLineOut, Product]],
     body: CheckoutIn,
-) -> Order:
+) -> None:
     currencies = {line.currency for line, _ in group}
     if len(currencies) != 1:
         raise CheckoutConflict(
             "One seller's products must share a currency to be ordered together",
             business_id=str(business_id),
         )
-    subtotal = sum(line.subtotal_minor for line, _ in group)
-    tax = sum(line.tax_minor for line, _ in group)
-    order = Order(
-        number=await next_order_number(session),
+    items = [
+        order_item(product, position, line.seen_price_minor, line.quantity, line.tax_rate_bp)
+        for position, (line, product) in enumerate(group)
+    ]
+    await open_order(
+        session,
+        actor,
+        items,
+        history_note="checkout",
         checkout_id=checkout_id,
         business_id=business_id,
         buyer_id=actor.user_id,
-        status=OrderStatus.PENDING,
-        payment_status=PaymentStatus.UNPAID,
         currency=currencies.pop(),
-        subtotal_minor=subtotal,
-        tax_minor=tax,
-        shipping_minor=0,
-        total_minor=subtotal + tax,
         delivery_address=body.delivery_address.model_dump(),
         customer_name=body.delivery_address.name,
         customer_phone=body.delivery_address.phone,
         notes=body.notes,
     )
-    session.add(order)
-    await session.flush()
-    for position, (line, product) in enumerate(group):
-        session.add(
-            OrderItem(
-                order_id=order.id,
-                product_id=product.id,
-                position=position,
-                title=product.title,
-                sku=product.sku,
-                unit_price_minor=line.seen_price_minor,
-                quantity=line.quantity,
-                tax_rate_bp=line.tax_rate_bp,
-                tax_minor=line.tax_minor,
-                line_total_minor=line.total_minor,
-            )
-        )
-    record(session, order, actor, None, OrderStatus.PENDING, "checkout")
-    return order

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from haat.businesses.models import BusinessRole
-from haat.businesses.service import get_business, require_role, role_of
+from haat.businesses.service import get_business, require_role
 from haat.commerce.models import Order, OrderStatus, OrderStatusChange
-from haat.commerce.status import STAFF, readable_order
+from haat.commerce.status import is_staff, readable_order
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden
 from haat.core.pagination import PageParams, paginate
@@ -74,12 +74,6 @@ async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) ->
     order = await readable_order(session, actor, order_id)
     await session.refresh(order, ["items"])
     return order
-
-
-async def is_staff(session: AsyncSession, actor: Actor, order: Order) -> bool:
-    if actor.is_platform_admin:
-        return True
-    return await role_of(session, order.business_id, actor.user_id) in STAFF
 
 
 async def set_notes(

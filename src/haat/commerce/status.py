@@ -64,6 +64,13 @@ async def readable_order(session: AsyncSession, actor: Actor, order_id: uuid.UUI
     return order
 
 
+async def is_staff(session: AsyncSession, actor: Actor, order: Order) -> bool:
+    """True for the order's business admins and editors, and platform admins."""
+    if actor.is_platform_admin:
+        return True
+    return await role_of(session, order.business_id, actor.user_id) in STAFF
+
+
 def record(
     session: AsyncSession,
     order: Order,
@@ -96,12 +103,11 @@ async def change_status(
     transition = TRANSITIONS.get(target)
     if transition is None:
         raise InvalidTransition(f"An order cannot be moved to {target.value}")
-    role = await role_of(session, order.business_id, actor.user_id)
-    is_staff = role in STAFF or actor.is_platform_admin
+    staff = await is_staff(session, actor, order)
     is_buyer = order.buyer_id is not None and order.buyer_id == actor.user_id
-    if not is_staff and not (is_buyer and transition.buyer_from):
+    if not staff and not (is_buyer and transition.buyer_from):
         raise Forbidden("Your role does not allow this change")
-    allowed = transition.sources if is_staff else transition.buyer_from
+    allowed = transition.sources if staff else transition.buyer_from
     before = order.status
     if before not in allowed:
         raise InvalidTransition(

@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce import stock
-from haat.commerce.checkout import next_order_number
-from haat.commerce.models import Order, OrderItem, OrderStatus, PaymentStatus
+from haat.commerce.models import Order, OrderItem
+from haat.commerce.placing import open_order, order_item
 from haat.commerce.schemas import WalkInOrderIn
-from haat.commerce.status import record
-from haat.commerce.tax import TaxTable, line_tax
+from haat.commerce.tax import TaxTable
 from haat.core.errors import Unprocessable
 from haat.customers.khata import record_entry
 from haat.customers.models import EntryKind
@@ -53,49 +52,24 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
                 ],
             )
         await stock.take(session, product.id, line.quantity, product.title, public_only=False)
-        rate = taxes.rate_bp(product.category_id)
-        subtotal = product.price_minor * line.quantity
-        tax = line_tax(subtotal, rate)
         currencies.add(product.currency)
-        items.append(
-            OrderItem(
-                product_id=product.id,
-                position=position,
-                title=product.title,
-                sku=product.sku,
-                unit_price_minor=product.price_minor,
-                quantity=line.quantity,
-                tax_rate_bp=rate,
-                tax_minor=tax,
-                line_total_minor=subtotal + tax,
-            )
-        )
+        rate = taxes.rate_bp(product.category_id)
+        items.append(order_item(product, position, product.price_minor, line.quantity, rate))
     if len(currencies) != 1:
         raise Unprocessable("The products of one order must share a currency")
-    subtotal = sum(i.line_total_minor - i.tax_minor for i in items)
-    tax = sum(i.tax_minor for i in items)
-    order = Order(
-        number=await next_order_number(session),
+    order = await open_order(
+        session,
+        actor,
+        items,
+        history_note="walk-in sale",
         business_id=customer.business_id,
         customer_id=customer.id,
         customer_name=customer.name,
         customer_phone=customer.phone,
-        status=OrderStatus.PENDING,
-        payment_status=PaymentStatus.UNPAID,
         on_credit=data.on_credit,
         currency=currencies.pop(),
-        subtotal_minor=subtotal,
-        tax_minor=tax,
-        shipping_minor=0,
-        total_minor=subtotal + tax,
         notes=data.notes,
     )
-    session.add(order)
-    await session.flush()
-    for item in items:
-        item.order_id = order.id
-        session.add(item)
-    record(session, order, actor, None, OrderStatus.PENDING, "walk-in sale")
     if data.on_credit:
         await record_entry(
             session,

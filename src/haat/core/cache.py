@@ -127,7 +127,7 @@ class PublicCacheMiddleware:
         if not self.cache.enabled or scope["type"] != "http" or scope["method"] != "GET":
             return None
         path: str = scope["path"]
-        if not path.startswith(self.prefixes) or path.endswith("/admin"):
+        if not path.startswith(self.prefixes):
             return None
         for name, value in scope["headers"]:
             if name in (b"authorization", b"cookie"):

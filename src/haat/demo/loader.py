@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole, Cluster, Membership
 from haat.catalog.categories import get_or_create_path
-from haat.catalog.models import Product, ProductStatus, ProductStatusChange
+from haat.catalog.models import Category, Product, ProductStatus, ProductStatusChange
 from haat.catalog.search import search_terms_for
 from haat.catalog.workflow import ProductAction
 from haat.commerce.tax import seed_demo_rates
@@ -95,6 +95,7 @@ class DemoLoader:
         self.password_hash = hash_password(DEMO_PASSWORD)
         self.accounts: list[DemoAccount] = []
         self.users = 0
+        self._categories: dict[tuple[str, str], Category] = {}
 
     def user(
         self,
@@ -128,6 +129,13 @@ class DemoLoader:
             self.accounts.append(DemoAccount(email, role.value, what))
         return user
 
+    async def category(self, name: str, subcategory: str) -> Category:
+        """The category path, looked up once per load rather than once per product."""
+        key = (name, subcategory)
+        if key not in self._categories:
+            self._categories[key] = await get_or_create_path(self.session, [name, subcategory])
+        return self._categories[key]
+
     async def member(self, business: Business, user: User, role: BusinessRole) -> None:
         await self.session.flush()  # the user row first: no relationship orders them for us
         self.session.add(
@@ -149,7 +157,7 @@ class DemoLoader:
         advance: Callable[[int], None],
     ) -> int:
         for index, spec in enumerate(specs):
-            category = await get_or_create_path(self.session, [spec.category, spec.subcategory])
+            category = await self.category(spec.category, spec.subcategory)
             status = ProductStatus(spec.status_hint)
             created = DEMO_EPOCH - timedelta(days=90, minutes=-index * 37)
             published = (

@@ -1,0 +1,86 @@
+"""Opening an order, shared by online checkout and walk-in sales: its number, the item
+snapshots (title, SKU, price, GST), the totals derived from them, and the first history row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.catalog.models import Product
+from haat.commerce.models import Order, OrderItem, OrderNumberCounter, OrderStatus, PaymentStatus
+from haat.commerce.status import record
+from haat.commerce.tax import line_tax
+from haat.core.db import utcnow
+from haat.identity.actor import Actor
+
+
+async def next_order_number(session: AsyncSession) -> str:
+    """``HT-YYYY-NNNNNN``: a PostgreSQL sequence (no lock held), or a counter row on SQLite
+    (whose write lock serialises writers anyway). Unique, not gap-free."""
+    year = utcnow().year
+    if session.get_bind().dialect.name == "postgresql":
+        value = await session.scalar(select(func.nextval(literal("order_number_seq"))))
+    else:
+        result = await session.execute(
+            update(OrderNumberCounter)
+            .where(OrderNumberCounter.year == year)
+            .values(last=OrderNumberCounter.last + 1)
+            .returning(OrderNumberCounter.last)
+        )
+        value = result.scalar()
+        if value is None:
+            session.add(OrderNumberCounter(year=year, last=1))
+            value = 1
+    return f"HT-{year}-{int(value or 0):06d}"
+
+
+def order_item(
+    product: Product, position: int, unit_price_minor: int, quantity: int, rate_bp: int
+) -> OrderItem:
+    """A snapshot of a product as sold: GST by `line_tax` on ``unit_price x quantity``."""
+    subtotal = unit_price_minor * quantity
+    tax = line_tax(subtotal, rate_bp)
+    return OrderItem(
+        product_id=product.id,
+        position=position,
+        title=product.title,
+        sku=product.sku,
+        unit_price_minor=unit_price_minor,
+        quantity=quantity,
+        tax_rate_bp=rate_bp,
+        tax_minor=tax,
+        line_total_minor=subtotal + tax,
+    )
+
+
+async def open_order(
+    session: AsyncSession,
+    actor: Actor,
+    items: list[OrderItem],
+    *,
+    history_note: str,
+    **fields: Any,
+) -> Order:
+    """A pending, unpaid order holding ``items``, its totals summed from them, numbered, with
+    its first history row. ``fields`` are the other `Order` columns (business, currency, ...)."""
+    tax = sum(i.tax_minor for i in items)
+    subtotal = sum(i.line_total_minor for i in items) - tax
+    order = Order(
+        number=await next_order_number(session),
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        subtotal_minor=subtotal,
+        tax_minor=tax,
+        shipping_minor=0,
+        total_minor=subtotal + tax,
+        **fields,
+    )
+    session.add(order)
+    await session.flush()
+    for item in items:
+        item.order_id = order.id
+        session.add(item)
+    record(session, order, actor, None, OrderStatus.PENDING, history_note)
+    return order
