@@ -158,3 +158,32 @@ async def test_business_lists_with_filters(client: httpx.AsyncClient, market: di
     assert r.json()["total"] == 0
     r = await client.get("/api/orders", headers=market["weaver"].headers, params={"business": bid})
     assert r.status_code == 403
+
+
+async def test_internal_notes_reach_staff_never_the_buyer(
+    client: httpx.AsyncClient, market: dict
+) -> None:
+    order = await place(client, market["buyer"], market["vase"])
+    r = await client.put(
+        f"/api/orders/{order['id']}/notes",
+        headers=market["pottery_editor"].headers,
+        json={"admin_notes": "buyer haggled hard", "notes": "ships Monday"},
+    )
+    assert r.status_code == 200 and r.json()["admin_notes"] == "buyer haggled hard"
+    buyer = market["buyer"].headers
+    assert "admin_notes" not in order
+    detail = (await client.get(f"/api/orders/{order['id']}", headers=buyer)).json()
+    assert detail["notes"] == "ships Monday" and "admin_notes" not in detail
+    mine = (await client.get("/api/orders", headers=buyer)).json()["items"]
+    assert mine and all("admin_notes" not in o for o in mine)
+    own_edit = await client.put(
+        f"/api/orders/{order['id']}/notes", headers=buyer, json={"notes": "ring first"}
+    )
+    assert own_edit.status_code == 200 and "admin_notes" not in own_edit.json()
+    viewer = market["pottery_viewer"].headers
+    seen = (await client.get(f"/api/orders/{order['id']}", headers=viewer)).json()
+    assert seen["admin_notes"] == "buyer haggled hard"
+    listed = await client.get(
+        "/api/orders", headers=viewer, params={"business": str(market["pottery"].id)}
+    )
+    assert listed.json()["items"][0]["admin_notes"] == "buyer haggled hard"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from haat.businesses.models import BusinessRole
-from haat.businesses.service import get_business, require_role
+from haat.businesses.service import get_business, require_role, role_of
 from haat.commerce.models import Order, OrderStatus, OrderStatusChange
 from haat.commerce.status import is_staff, readable_order
 from haat.core.db import utcnow
@@ -68,6 +68,14 @@ async def list_orders(
     return await paginate(
         session, _filtered(stmt, filters), params, options=(selectinload(Order.items),)
     )
+
+
+async def sees_internal(session: AsyncSession, actor: Actor, order: Order) -> bool:
+    """True when ``actor`` may read the order's internal ``admin_notes``: a member of the
+    selling business (any role) or a platform admin; never the buyer as such."""
+    if actor.is_platform_admin:
+        return True
+    return await role_of(session, order.business_id, actor.user_id) is not None
 
 
 async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Order:

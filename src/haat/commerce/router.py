@@ -16,6 +16,7 @@ from haat.commerce.schemas import (
     CheckoutIn,
     FavoriteOut,
     NotesIn,
+    OrderOut,
     OrderStaffOut,
     OrderStatusChangeOut,
     StatusIn,
@@ -25,6 +26,7 @@ from haat.core.dates import IsoDate
 from haat.core.deps import DbSession
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
+from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
 
 cart_router = APIRouter(prefix="/api/cart", tags=["cart"])
@@ -96,28 +98,37 @@ async def remove_favorite(
     return Response(status_code=204)
 
 
-def _out(order: Order) -> OrderStaffOut:
-    return OrderStaffOut.model_validate(order)
+def _view(order: Order, staff: bool) -> OrderOut:
+    return (OrderStaffOut if staff else OrderOut).model_validate(order)
+
+
+async def _out(session: DbSession, actor: Actor, order: Order) -> OrderOut:
+    """The staff view (with ``admin_notes``) for the business's members, the buyer's otherwise."""
+    return _view(order, await orders.sees_internal(session, actor, order))
+
+
+# Documented as the staff view; buyers get the same fields without ``admin_notes``.
+OrderView = OrderStaffOut | OrderOut
 
 
 @orders_router.post(
     "",
     status_code=201,
-    response_model=OrderStaffOut,
+    response_model=OrderView,
     responses=responses(401, 403, 404, 409, 422),
 )
 async def create_walk_in_order(
     data: WalkInOrderIn, actor: AuthenticatedActor, session: DbSession
-) -> OrderStaffOut:
+) -> OrderOut:
     """Record a sale to a walk-in customer of your business, optionally on credit (khata)."""
     order = await walkin.create_walk_in_order(session, actor, data)
-    return _out(await orders.get_order(session, actor, order.id))
+    return await _out(session, actor, await orders.get_order(session, actor, order.id))
 
 
 @orders_router.post(
     "/checkout",
     status_code=201,
-    response_model=list[OrderStaffOut],
+    response_model=list[OrderView],
     responses=responses(401, 409, 422),
 )
 async def checkout_cart(
@@ -126,16 +137,16 @@ async def checkout_cart(
     actor: AuthenticatedActor,
     session: DbSession,
     response: Response,
-) -> list[OrderStaffOut]:
+) -> list[OrderOut]:
     """Turn the cart into one order per seller, reserving stock. A retry with the same
     Idempotency-Key and body returns the same orders (200)."""
     made, created = await checkout.checkout(session, actor, data, key)
     if not created:
         response.status_code = 200
-    return [_out(o) for o in made]
+    return [_view(o, staff=False) for o in made]
 
 
-@orders_router.get("", response_model=Page[OrderStaffOut], responses=responses(401, 403, 404, 422))
+@orders_router.get("", response_model=Page[OrderView], responses=responses(401, 403, 404, 422))
 async def list_orders(
     actor: AuthenticatedActor,
     session: DbSession,
@@ -145,44 +156,45 @@ async def list_orders(
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
     search: Annotated[str | None, Query(max_length=100)] = None,
-) -> Page[OrderStaffOut]:
+) -> Page[OrderView]:
     """Your orders, or with `business` that business's orders (its members)."""
     filters = orders.OrderFilters(
         status=status_, date_from=date_from, date_to=date_to, search=search
     )
     items, total = await orders.list_orders(session, actor, paging, filters, business)
-    return Page.of([_out(o) for o in items], total, paging)
+    # A business's list is for its members only (checked by the service): all staff views.
+    staff = business is not None
+    return Page.of([_view(o, staff) for o in items], total, paging)
 
 
-@orders_router.get("/{order_id:uuid}", response_model=OrderStaffOut, responses=responses(401, 404))
-async def get_order(
-    order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
-) -> OrderStaffOut:
-    return _out(await orders.get_order(session, actor, order_id))
+@orders_router.get("/{order_id:uuid}", response_model=OrderView, responses=responses(401, 404))
+async def get_order(order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession) -> OrderOut:
+    return await _out(session, actor, await orders.get_order(session, actor, order_id))
 
 
 @orders_router.put(
     "/{order_id:uuid}/status",
-    response_model=OrderStaffOut,
+    response_model=OrderView,
     responses=responses(401, 403, 404, 409, 422),
 )
 async def change_status(
     order_id: uuid.UUID, data: StatusIn, actor: AuthenticatedActor, session: DbSession
-) -> OrderStaffOut:
+) -> OrderOut:
     """Move the order along pending → confirmed → processing → shipped → delivered →
     completed, or to cancelled (before shipping; restocks) or refunded."""
     await status.change_status(session, actor, order_id, data.status, data.note)
-    return _out(await orders.get_order(session, actor, order_id))
+    return await _out(session, actor, await orders.get_order(session, actor, order_id))
 
 
 @orders_router.put(
-    "/{order_id:uuid}/notes", response_model=OrderStaffOut, responses=responses(401, 403, 404, 422)
+    "/{order_id:uuid}/notes", response_model=OrderView, responses=responses(401, 403, 404, 422)
 )
 async def set_notes(
     order_id: uuid.UUID, data: NotesIn, actor: AuthenticatedActor, session: DbSession
-) -> OrderStaffOut:
+) -> OrderOut:
     """Buyer-visible notes, and internal `admin_notes` (staff only)."""
-    return _out(await orders.set_notes(session, actor, order_id, data.notes, data.admin_notes))
+    order = await orders.set_notes(session, actor, order_id, data.notes, data.admin_notes)
+    return await _out(session, actor, order)
 
 
 @orders_router.get(
