@@ -30,6 +30,7 @@ from haat.core.middleware import BodySizeLimitMiddleware, RequestContextMiddlewa
 from haat.core.ratelimit import RateLimiter
 from haat.core.sms import LogSmsSender, SmsSender
 from haat.core.storage import LocalStorage
+from haat.core.tasks import JobRunner
 from haat.customers.router import customers_router, khata_router
 from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
@@ -60,11 +61,14 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
 
     cache = PublicCache(settings.public_cache_ttl_s, redis_url=settings.redis_url)
     db.commit_hooks.append(cache.tables_committed)
+    jobs = JobRunner(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await cache.start()
+        jobs.start()
         yield
+        jobs.stop()
         await cache.stop()
         await db.dispose()
 
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.db = db
     app.state.limiter = limiter
     app.state.public_cache = cache
+    app.state.jobs = jobs
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.services = Services(
         identity=identity,

@@ -1,4 +1,4 @@
-"""The `haat` command: serve, demo, db upgrade, users create-admin."""
+"""The `haat` command: serve, worker, demo, db upgrade, users create-admin."""
 
 from __future__ import annotations
 
@@ -39,6 +39,33 @@ def serve(
         reload=reload,
         proxy_headers=True,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run queued background jobs from Redis (needs REDIS_URL; without it the app runs its
+    jobs in-process and no worker is needed). Stops cleanly on Ctrl-C / SIGTERM."""
+    import signal
+    import threading
+
+    import haat.app  # noqa: F401  (imports every module, so every task is registered)
+    from haat.core.tasks import JobRunner
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise typer.BadParameter("set REDIS_URL: without it jobs run inside `haat serve`")
+    runner = JobRunner(settings)
+    runner.declare_all()
+    import dramatiq
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    worker_ = dramatiq.Worker(runner.broker, worker_threads=2)
+    worker_.start()
+    console.print(f"[green]worker running tasks from {settings.redis_url}[/green]")
+    stop.wait()
+    worker_.stop(timeout=30_000)
 
 
 @db_app.command("upgrade")

@@ -1,6 +1,7 @@
 """Imports every module's tables so that `Base.metadata` knows the whole schema."""
 
 import haat.commerce.models
+import haat.core.tasks
 import haat.customers.models
 import haat.fx.models
 import haat.payments.models  # noqa: F401  (issue-3 modules register their tables on import)

@@ -9,6 +9,7 @@ transactions and run side by side thanks to WAL. On PostgreSQL both are the same
 from __future__ import annotations
 
 import enum
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -136,6 +137,35 @@ def _record_bulk_writes(state: ORMExecuteState) -> None:
         table = getattr(state.bind_mapper.local_table, "name", None)
         if table:
             state.session.info.setdefault(CHANGED_TABLES, set()).add(table)
+
+
+AFTER_COMMIT = "haat.after_commit"
+
+
+def on_commit(session: AsyncSession | Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``session``'s current transaction commits; drop it if the
+    transaction rolls back. For work that must not happen for a failed request (sending a
+    queued job, buffering behaviour events). Callbacks run in order; one that raises is
+    logged and does not stop the others."""
+    target = session.sync_session if isinstance(session, AsyncSession) else session
+    target.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, ()):
+        try:
+            callback()
+        except Exception:
+            logging.getLogger("haat.db").exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_after_rollback(session: Session, transaction: Any) -> None:
+    # Runs after `after_commit` for a commit (nothing left then); for a rolled-back outermost
+    # transaction it discards what was waiting for a commit that never came.
+    if transaction.parent is None:
+        session.info.pop(AFTER_COMMIT, None)
 
 
 class Database:
