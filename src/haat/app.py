@@ -19,7 +19,7 @@ from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
 from haat.catalog.router import router as products_router
-from haat.commerce.router import cart_router, favorites_router, orders_router
+from haat.commerce.router import cart_router, favorites_router, orders_router, tax_router
 from haat.config import Settings, get_settings
 from haat.core.cache import PublicCache, PublicCacheMiddleware
 from haat.core.db import Database
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         cart_router,
         favorites_router,
         orders_router,
+        tax_router,
     ):
         app.include_router(router)
 

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from haat.commerce import cart, checkout, orders, status, walkin
-from haat.commerce.models import Order, OrderStatus
+from haat.catalog.models import Category
+from haat.commerce import cart, checkout, orders, status, tax, walkin
+from haat.commerce.models import Order, OrderStatus, TaxRate
 from haat.commerce.schemas import (
     CartItemIn,
     CartOut,
@@ -20,6 +21,8 @@ from haat.commerce.schemas import (
     OrderStaffOut,
     OrderStatusChangeOut,
     StatusIn,
+    TaxRateIn,
+    TaxRateOut,
     WalkInOrderIn,
 )
 from haat.core.dates import IsoDate
@@ -32,6 +35,7 @@ from haat.identity.auth import AuthenticatedActor
 cart_router = APIRouter(prefix="/api/cart", tags=["cart"])
 favorites_router = APIRouter(prefix="/api/favorites", tags=["favorites"])
 orders_router = APIRouter(prefix="/api/orders", tags=["orders"])
+tax_router = APIRouter(prefix="/api/tax-rates", tags=["tax"])
 Paging = Annotated[PageParams, Depends(page_params)]
 IdempotencyKey = Annotated[
     str,
@@ -209,3 +213,40 @@ async def order_history(
         OrderStatusChangeOut.model_validate(c)
         for c in await orders.history(session, actor, order_id)
     ]
+
+
+def _rate_out(rate: TaxRate, category: Category) -> TaxRateOut:
+    return TaxRateOut(
+        category_id=category.id,
+        category_slug=category.slug,
+        category_name=category.name,
+        rate_bp=rate.rate_bp,
+        source=rate.source,
+        updated_at=rate.updated_at,
+    )
+
+
+@tax_router.get("", response_model=list[TaxRateOut])
+async def list_tax_rates(session: DbSession) -> list[TaxRateOut]:
+    """GST rates per category with their source; a category without one takes its parent's,
+    else the standard 18 %."""
+    return [_rate_out(r, c) for r, c in await tax.list_rates(session)]
+
+
+@tax_router.put(
+    "/{category_id:uuid}", response_model=TaxRateOut, responses=responses(401, 403, 404, 422)
+)
+async def set_tax_rate(
+    category_id: uuid.UUID, data: TaxRateIn, actor: AuthenticatedActor, session: DbSession
+) -> TaxRateOut:
+    """Set a category's GST rate (platform admins)."""
+    return _rate_out(*await tax.set_rate(session, actor, category_id, data.rate_bp, data.source))
+
+
+@tax_router.delete("/{category_id:uuid}", status_code=204, responses=responses(401, 403, 422))
+async def remove_tax_rate(
+    category_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+) -> Response:
+    """Drop a category's own rate (platform admins); it falls back to its parent's."""
+    await tax.remove_rate(session, actor, category_id)
+    return Response(status_code=204)

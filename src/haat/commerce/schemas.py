@@ -156,3 +156,17 @@ class WalkInOrderIn(BaseModel):
     items: list[WalkInLine] = Field(min_length=1, max_length=100)
     on_credit: bool = False
     notes: str = Field("", max_length=2000)
+
+
+class TaxRateIn(BaseModel):
+    rate_bp: int = Field(ge=0, le=10_000, description="GST in basis points: 500 = 5 %")
+    source: str = Field(min_length=3, max_length=500, description="the notification it is from")
+
+
+class TaxRateOut(BaseModel):
+    category_id: uuid.UUID
+    category_slug: str
+    category_name: str
+    rate_bp: int
+    source: str
+    updated_at: datetime

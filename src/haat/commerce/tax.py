@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Category
 from haat.commerce.models import TaxRate
+from haat.core.db import utcnow
+from haat.core.errors import NotFound
+from haat.identity.actor import Actor
 
 DEFAULT_RATE_BP = 1800
 SOURCE = (
@@ -68,6 +71,44 @@ class TaxTable:
             seen.add(category_id)
             category_id = self.parents.get(category_id)
         return DEFAULT_RATE_BP
+
+
+async def list_rates(session: AsyncSession) -> list[tuple[TaxRate, Category]]:
+    """Every configured rate with its category, by category slug (public)."""
+    rows = await session.execute(
+        select(TaxRate, Category)
+        .join(Category, Category.id == TaxRate.category_id)
+        .order_by(Category.slug)
+    )
+    return [(rate, category) for rate, category in rows.all()]
+
+
+async def set_rate(
+    session: AsyncSession, actor: Actor, category_id: uuid.UUID, rate_bp: int, source: str
+) -> tuple[TaxRate, Category]:
+    """Set the GST rate of a category and its sub-categories that have none of their own
+    (platform admins). ``rate_bp`` in basis points (0-10,000); ``source`` cites the notification
+    it comes from. Applies to carts at once and to checkouts from now on; orders keep the rate
+    they were placed with. Raises 401/403, and 404 for an unknown category."""
+    actor.require_platform_admin()
+    category = await session.get(Category, category_id)
+    if category is None:
+        raise NotFound("No such category")
+    rate = await session.scalar(select(TaxRate).where(TaxRate.category_id == category_id))
+    if rate is None:
+        rate = TaxRate(category_id=category_id, rate_bp=rate_bp, source=source)
+        session.add(rate)
+    else:
+        rate.rate_bp, rate.source, rate.updated_at = rate_bp, source, utcnow()
+    await session.flush()
+    return rate, category
+
+
+async def remove_rate(session: AsyncSession, actor: Actor, category_id: uuid.UUID) -> None:
+    """Drop a category's own rate (platform admins): it then takes its parent's, or the
+    standard rate. Idempotent."""
+    actor.require_platform_admin()
+    await session.execute(delete(TaxRate).where(TaxRate.category_id == category_id))
 
 
 async def seed_demo_rates(session: AsyncSession) -> int:
