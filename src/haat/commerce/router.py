@@ -1,4 +1,7 @@
-"""`/api/cart`, `/api/favorites` and `/api/orders`."""
+"""`/api/cart`, `/api/favorites` and `/api/orders`.
+
+`PUT /api/orders/{id}/status` is served by `haat.payments.router`: a status change moves
+money (refunds, releases), and `commerce` never imports `payments`."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from haat.commerce import cart, checkout, orders, status, walkin
+from haat.commerce import cart, checkout, orders, walkin
 from haat.commerce.models import Order, OrderStatus
 from haat.commerce.schemas import (
     CartItemIn,
@@ -19,7 +22,6 @@ from haat.commerce.schemas import (
     OrderOut,
     OrderStaffOut,
     OrderStatusChangeOut,
-    StatusIn,
     WalkInOrderIn,
 )
 from haat.core.dates import IsoDate
@@ -103,8 +105,7 @@ def _view(order: Order, staff: bool) -> OrderOut:
 
 
 async def _out(session: DbSession, actor: Actor, order: Order) -> OrderOut:
-    """The staff view (with ``admin_notes``) for the business's members, the buyer's otherwise."""
-    return _view(order, await orders.sees_internal(session, actor, order))
+    return await orders.view(session, actor, order)
 
 
 # Documented as the staff view; buyers get the same fields without ``admin_notes``.
@@ -169,20 +170,6 @@ async def list_orders(
 
 @orders_router.get("/{order_id:uuid}", response_model=OrderView, responses=responses(401, 404))
 async def get_order(order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession) -> OrderOut:
-    return await _out(session, actor, await orders.get_order(session, actor, order_id))
-
-
-@orders_router.put(
-    "/{order_id:uuid}/status",
-    response_model=OrderView,
-    responses=responses(401, 403, 404, 409, 422),
-)
-async def change_status(
-    order_id: uuid.UUID, data: StatusIn, actor: AuthenticatedActor, session: DbSession
-) -> OrderOut:
-    """Move the order along pending → confirmed → processing → shipped → delivered →
-    completed, or to cancelled (before shipping; restocks) or refunded."""
-    await status.change_status(session, actor, order_id, data.status, data.note)
     return await _out(session, actor, await orders.get_order(session, actor, order_id))
 
 
