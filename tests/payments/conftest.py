@@ -108,7 +108,9 @@ async def pay(
     )
 
 
-async def move(client: httpx.AsyncClient, caller: Caller, order_id: str, status: str) -> httpx.Response:
+async def move(
+    client: httpx.AsyncClient, caller: Caller, order_id: str, status: str
+) -> httpx.Response:
     return await client.put(
         f"/api/orders/{order_id}/status", headers=caller.headers, json={"status": status}
     )
@@ -128,7 +130,9 @@ async def order_of(client: httpx.AsyncClient, caller: Caller, order_id: str) -> 
     return r.json()  # type: ignore[no-any-return]
 
 
-async def use_provider(db: Database, business: Business, provider: str, account: str | None) -> None:
+async def use_provider(
+    db: Database, business: Business, provider: str, account: str | None
+) -> None:
     async with db.session() as s:
         s.add(PaymentSettings(business_id=business.id, provider=provider, account_id=account))
         await s.commit()

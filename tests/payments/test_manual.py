@@ -67,11 +67,13 @@ async def test_same_key_same_payment_other_body_422(client: httpx.AsyncClient, s
     # Another key while this one is pending is refused, naming the pending payment.
     second = await pay(client, shop.buyer, order["id"], method="cash")
     assert second.status_code == 409 and second.json()["payment_id"] == first.json()["id"]
-    listed = (await client.get(f"/api/orders/{order['id']}/payments", headers=shop.buyer.headers))
+    listed = await client.get(f"/api/orders/{order['id']}/payments", headers=shop.buyer.headers)
     assert len(listed.json()) == 1
 
 
-async def test_refused_transitions_are_409(client: httpx.AsyncClient, shop: Shop, db: Database) -> None:
+async def test_refused_transitions_are_409(
+    client: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
     order = await place_order(client, shop.buyer, shop.vase)
     payment = (await pay(client, shop.buyer, order["id"])).json()
     confirm = f"/api/payments/{payment['id']}/confirm"
@@ -98,7 +100,9 @@ async def test_rejected_payment_posts_nothing_and_can_be_retried(
     assert second.status_code == 201 and second.json()["id"] != first["id"]
 
 
-async def test_cancelling_refunds_the_escrow(client: httpx.AsyncClient, shop: Shop, db: Database) -> None:
+async def test_cancelling_refunds_the_escrow(
+    client: httpx.AsyncClient, shop: Shop, db: Database
+) -> None:
     order = await place_order(client, shop.buyer, shop.vase)
     payment = (await pay(client, shop.buyer, order["id"])).json()
     await client.post(f"/api/payments/{payment['id']}/confirm", headers=shop.editor.headers)

@@ -140,7 +140,7 @@ async def open_payment(
         raise Forbidden("Only the buyer pays an order")
     order = access.order
     if order.status in CLOSED_ORDERS:
-        raise Conflict(f"A {order.status.value} order cannot be paid", status=order.status.value)
+        raise Conflict(f"A {order.status.value} order cannot be paid", order_status=order.status.value)
     amount = await _target_amount(session, order, data)
     if (pending := await _under_way(session, order.id, data.milestone_id)) is not None:
         raise PaymentUnderWay(

@@ -163,7 +163,7 @@ async def set_milestones(
     if order.status not in PLANNABLE or order.payment_status != PaymentStatus.UNPAID:
         raise Conflict(
             "Milestones can be set only on an unpaid order before it ships",
-            status=order.status.value,
+            order_status=order.status.value,
             payment_status=order.payment_status.value,
         )
     if await _open_payment(session, order.id) is not None:
