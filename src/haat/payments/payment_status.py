@@ -39,6 +39,5 @@ async def sync_payment_status(session: AsyncSession, order_id: uuid.UUID) -> Pay
         update(Order)
         .where(Order.id == order_id, Order.payment_status != status)
         .values(payment_status=status, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    )  # synchronised: an `Order` already loaded in the session sees the new status
     return status

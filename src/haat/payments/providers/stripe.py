@@ -148,7 +148,10 @@ class StripeProvider(Provider):
         not an event."""
         try:
             stripe.WebhookSignature.verify_header(
-                body, headers.get("stripe-signature"), self.webhook_secret
+                body,
+                headers.get("stripe-signature"),
+                self.webhook_secret,
+                tolerance=stripe.Webhook.DEFAULT_TOLERANCE,  # 300 s, against replays
             )
             event = json.loads(body)
             event_id, event_type = str(event["id"]), str(event["type"])
