@@ -65,6 +65,11 @@ class Providers:
             if settings.razorpay_webhook_secret:
                 self._webhooks.add(PaymentProvider.RAZORPAY)
 
+    def install(self, provider: Provider) -> None:
+        """Add or replace the provider of its name (another gateway's implementation, or an
+        offline one in tests)."""
+        self._providers[provider.name] = provider
+
     def configured(self, name: PaymentProvider) -> bool:
         return name in self._providers
 
