@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import ClassVar
 
-import pytest
 import hypothesis
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 

@@ -140,7 +140,9 @@ async def open_payment(
         raise Forbidden("Only the buyer pays an order")
     order = access.order
     if order.status in CLOSED_ORDERS:
-        raise Conflict(f"A {order.status.value} order cannot be paid", order_status=order.status.value)
+        raise Conflict(
+            f"A {order.status.value} order cannot be paid", order_status=order.status.value
+        )
     amount = await _target_amount(session, order, data)
     if (pending := await _under_way(session, order.id, data.milestone_id)) is not None:
         raise PaymentUnderWay(
@@ -254,7 +256,6 @@ async def razorpay_callback(
     """The buyer's browser hands over Razorpay Checkout's signed result. The signature is
     verified and the payment fetched from Razorpay before it counts. Raises 400 (bad
     signature), 404 (no such payment of the caller's), 502, 503."""
-    provider = providers.get(PaymentProvider.RAZORPAY)
     payment = await session.scalar(
         select(Payment).where(
             Payment.provider == PaymentProvider.RAZORPAY,
@@ -263,7 +264,7 @@ async def razorpay_callback(
     )
     if payment is None or payment.payer_id != actor.require_user():
         raise NotFound("No such payment")
-    captured = await provider.verify_checkout(fields)
+    captured = await providers.get(PaymentProvider.RAZORPAY).verify_checkout(fields)
     await record_capture(session, providers, payment, captured, actor.user_id)
     await session.refresh(payment)
     return payment

@@ -54,6 +54,8 @@ class FakeStripe:
                 Route("/v1/transfers", self._create_transfer, methods=["POST"]),
                 Route("/v1/transfers/{id}/reversals", self._reverse, methods=["POST"]),
                 Route("/v1/refunds", self._create_refund, methods=["POST"]),
+                # Like Stripe's test helpers: pay an intent, get the event Stripe would send.
+                Route("/v1/test_helpers/payment_intents/{id}/pay", self._pay, methods=["POST"]),
             ]
         )
 
@@ -103,6 +105,11 @@ class FakeStripe:
         if key:
             self._replies[key] = (200, body)
         return JSONResponse(body)
+
+    async def _pay(self, request: Request) -> JSONResponse:
+        if request.path_params["id"] not in self.intents:
+            return _error(404, "No such payment_intent", "resource_missing")
+        return JSONResponse(self.pay(request.path_params["id"]))
 
     async def _create_intent(self, request: Request) -> JSONResponse:
         form, early = await self._begin(request)
