@@ -95,6 +95,8 @@ async def test_paid_by_webhook_released_with_a_transfer(
     assert intent["amount"] == total and intent["currency"] == "inr"
     assert intent["metadata"]["haat_payment_id"] == payment["id"]
     assert stripe_fake.requests[-1][3] == f"haat-open-{payment['id']}"
+    staff_view = await client.get(f"/api/payments/{payment['id']}", headers=shop.owner.headers)
+    assert staff_view.json()["client_secret"] is None  # only the payer's browser gets it
     replay = await pay(client, shop.buyer, oid, key="stripe-pay-000001")
     assert replay.status_code == 200 and replay.json()["provider_reference"] == intent["id"]
     mine = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from haat.commerce import cart, checkout, orders, walkin
 from haat.commerce.models import Order, OrderStatus
@@ -25,7 +25,7 @@ from haat.commerce.schemas import (
     WalkInOrderIn,
 )
 from haat.core.dates import IsoDate
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, IdempotencyKey
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.identity.actor import Actor
@@ -35,15 +35,6 @@ cart_router = APIRouter(prefix="/api/cart", tags=["cart"])
 favorites_router = APIRouter(prefix="/api/favorites", tags=["favorites"])
 orders_router = APIRouter(prefix="/api/orders", tags=["orders"])
 Paging = Annotated[PageParams, Depends(page_params)]
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=100,
-        description="a unique key per checkout attempt; retries reuse it",
-    ),
-]
 
 
 @cart_router.get("", response_model=CartOut, responses=responses(401))

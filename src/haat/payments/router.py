@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from haat.commerce import orders
 from haat.commerce.schemas import OrderOut, OrderStaffOut, StatusIn
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, IdempotencyKey
 from haat.core.errors import responses
+from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
 from haat.payments import (
     business_settings,
@@ -51,20 +52,15 @@ def get_providers(request: Request) -> Providers:
 
 
 ProvidersDep = Annotated[Providers, Depends(get_providers)]
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=100,
-        description="a unique key per payment attempt; retries reuse it",
-    ),
-]
 OrderView = OrderStaffOut | OrderOut
 
 
-def _started(payment: Payment, providers: Providers) -> PaymentStartOut:
+def _started(payment: Payment, providers: Providers, actor: Actor) -> PaymentStartOut:
+    """The payment, with what its payer's browser needs to pay it (the payer only)."""
     out = PaymentStartOut.model_validate(payment)
+    if payment.payer_id is None or payment.payer_id != actor.user_id:
+        out.client_secret = None
+        return out
     if payment.provider == PaymentProvider.RAZORPAY and payment.provider_reference:
         out.checkout = {
             "key": providers.razorpay_key_id or "",
@@ -134,7 +130,7 @@ async def open_payment(
     payment, created = await charges.open_payment(session, actor, providers, order_id, data, key)
     if not created:
         response.status_code = 200
-    return _started(payment, providers)
+    return _started(payment, providers, actor)
 
 
 @order_money_router.get(
@@ -155,7 +151,7 @@ async def get_payment(
     payment_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, providers: ProvidersDep
 ) -> PaymentStartOut:
     payment, _ = await charges.readable_payment(session, actor, payment_id)
-    return _started(payment, providers)
+    return _started(payment, providers, actor)
 
 
 @payments_router.post(
