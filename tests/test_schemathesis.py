@@ -34,6 +34,15 @@ def live_server(settings: Settings) -> Iterator[str]:
         "SECRET_KEY": settings.secret_key,
         "UPLOAD_DIR": str(settings.upload_dir),
         "LOG_LEVEL": "WARNING",
+        # Payment providers configured, so that their webhooks answer (400 without a valid
+        # signature) instead of 503; their APIs point at a closed port and are never reached.
+        "STRIPE_SECRET_KEY": "sk_test_schemathesis",
+        "STRIPE_WEBHOOK_SECRET": "whsec_schemathesis",
+        "STRIPE_API_BASE": "http://127.0.0.1:9",
+        "RAZORPAY_KEY_ID": "rzp_test_schemathesis",
+        "RAZORPAY_KEY_SECRET": "schemathesis",
+        "RAZORPAY_WEBHOOK_SECRET": "schemathesis",
+        "RAZORPAY_API_BASE": "http://127.0.0.1:9",
     }
     proc = subprocess.Popen(
         [

@@ -36,6 +36,8 @@ from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
+from haat.payments.providers import Providers
+from haat.payments.router import order_money_router, payments_router
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     cache = PublicCache(settings.public_cache_ttl_s, redis_url=settings.redis_url)
     db.commit_hooks.append(cache.tables_committed)
     jobs = JobRunner(settings)
+    payments = Providers(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         jobs.start()
         yield
         jobs.stop()
+        await payments.aclose()
         await cache.stop()
         await db.dispose()
 
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.limiter = limiter
     app.state.public_cache = cache
     app.state.jobs = jobs
+    app.state.payments = payments
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.services = Services(
         identity=identity,
@@ -121,6 +126,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         favorites_router,
         orders_router,
         tax_router,
+        order_money_router,
+        payments_router,
     ):
         app.include_router(router)
 

@@ -54,6 +54,19 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     db_pool_size: int = 10
 
+    # Payments (`haat.payments`): keys and webhook secrets from the environment only. A
+    # provider whose keys are unset is refused with a 503 problem, never a 500.
+    # The platform's commission on released funds, in basis points (see
+    # `haat.payments.postings.commission` for the rationale of the default of 5 %).
+    platform_commission_bp: int = Field(default=500, ge=0, le=10_000)
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None  # e.g. a local fake in tests; None: Stripe's own
+    razorpay_key_id: str | None = None
+    razorpay_key_secret: str | None = None
+    razorpay_webhook_secret: str | None = None
+    razorpay_api_base: str | None = None  # None: Razorpay's own
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.haat_env == "production" and (

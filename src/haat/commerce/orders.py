@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
 from haat.commerce.models import Order, OrderStatus, OrderStatusChange
+from haat.commerce.schemas import OrderOut, OrderStaffOut
 from haat.commerce.status import is_staff, readable_order
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden
@@ -76,6 +77,13 @@ async def sees_internal(session: AsyncSession, actor: Actor, order: Order) -> bo
     if actor.is_platform_admin:
         return True
     return await role_of(session, order.business_id, actor.user_id) is not None
+
+
+async def view(session: AsyncSession, actor: Actor, order: Order) -> OrderOut:
+    """The staff view (with ``admin_notes``) for the business's members and platform admins,
+    the buyer's view otherwise. ``order.items`` must be loaded."""
+    staff = await sees_internal(session, actor, order)
+    return (OrderStaffOut if staff else OrderOut).model_validate(order)
 
 
 async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Order:

@@ -1,14 +1,17 @@
-"""`/api/cart`, `/api/favorites` and `/api/orders`."""
+"""`/api/cart`, `/api/favorites` and `/api/orders`.
+
+`PUT /api/orders/{id}/status` is served by `haat.payments.router`: a status change moves
+money (refunds, releases), and `commerce` never imports `payments`."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from haat.catalog.models import Category
-from haat.commerce import cart, checkout, orders, status, tax, walkin
+from haat.commerce import cart, checkout, orders, tax, walkin
 from haat.commerce.models import Order, OrderStatus, TaxRate
 from haat.commerce.schemas import (
     CartItemIn,
@@ -20,13 +23,12 @@ from haat.commerce.schemas import (
     OrderOut,
     OrderStaffOut,
     OrderStatusChangeOut,
-    StatusIn,
     TaxRateIn,
     TaxRateOut,
     WalkInOrderIn,
 )
 from haat.core.dates import IsoDate
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, IdempotencyKey
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.identity.actor import Actor
@@ -37,15 +39,6 @@ favorites_router = APIRouter(prefix="/api/favorites", tags=["favorites"])
 orders_router = APIRouter(prefix="/api/orders", tags=["orders"])
 tax_router = APIRouter(prefix="/api/tax-rates", tags=["tax"])
 Paging = Annotated[PageParams, Depends(page_params)]
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=100,
-        description="a unique key per checkout attempt; retries reuse it",
-    ),
-]
 
 
 @cart_router.get("", response_model=CartOut, responses=responses(401))
@@ -107,8 +100,7 @@ def _view(order: Order, staff: bool) -> OrderOut:
 
 
 async def _out(session: DbSession, actor: Actor, order: Order) -> OrderOut:
-    """The staff view (with ``admin_notes``) for the business's members, the buyer's otherwise."""
-    return _view(order, await orders.sees_internal(session, actor, order))
+    return await orders.view(session, actor, order)
 
 
 # Documented as the staff view; buyers get the same fields without ``admin_notes``.
@@ -173,20 +165,6 @@ async def list_orders(
 
 @orders_router.get("/{order_id:uuid}", response_model=OrderView, responses=responses(401, 404))
 async def get_order(order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession) -> OrderOut:
-    return await _out(session, actor, await orders.get_order(session, actor, order_id))
-
-
-@orders_router.put(
-    "/{order_id:uuid}/status",
-    response_model=OrderView,
-    responses=responses(401, 403, 404, 409, 422),
-)
-async def change_status(
-    order_id: uuid.UUID, data: StatusIn, actor: AuthenticatedActor, session: DbSession
-) -> OrderOut:
-    """Move the order along pending → confirmed → processing → shipped → delivered →
-    completed, or to cancelled (before shipping; restocks) or refunded."""
-    await status.change_status(session, actor, order_id, data.status, data.note)
     return await _out(session, actor, await orders.get_order(session, actor, order_id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import Database, session_scope
@@ -29,3 +29,13 @@ def client_ip(request: Request) -> str:
 # response and a 2xx always means the change is stored.
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ClientIp = Annotated[str, Depends(client_ip)]
+# The header that makes a retried POST (checkout, payment) return the first result.
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=100,
+        description="a unique key per attempt (checkout, payment); retries reuse it",
+    ),
+]

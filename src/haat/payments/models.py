@@ -1,4 +1,6 @@
-"""Double-entry ledger tables: accounts, journal entries and their postings.
+"""Payments tables: the double-entry ledger (accounts, journal entries, postings), payments of
+orders, escrow milestones with their history, each business's provider settings, and the
+webhook events received.
 
 Every movement of money is one `JournalEntry` with two or more `Posting` rows whose signed
 amounts sum to zero in each currency. Sign convention: a debit is positive, a credit is
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,12 +23,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from haat.core.db import Base, IdMixin, enum_type
+from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
 
 
 class AccountKind(enum.StrEnum):
@@ -107,3 +111,151 @@ def _refuse_ledger_changes(session: Session, _context: Any, _instances: Any) -> 
             raise LedgerIsAppendOnly(
                 "journal entries and postings are never changed; post a reversing entry"
             )
+
+
+# --- Payments of orders, escrow milestones, provider settings and webhook events -------------
+
+
+class PaymentProvider(enum.StrEnum):
+    """Who moves the money: the seller's staff by hand, Stripe or Razorpay."""
+
+    MANUAL = "manual"
+    STRIPE = "stripe"
+    RAZORPAY = "razorpay"
+
+
+class PaymentMethod(enum.StrEnum):
+    """How a manual payment is made (online providers choose their own)."""
+
+    CASH = "cash"  # cash on delivery or at the counter
+    UPI = "upi"
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"  # the shop's own card machine
+
+
+class PaymentState(enum.StrEnum):
+    """A payment's life: pending until the provider (or the seller's staff) confirms it."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+class MilestoneStatus(enum.StrEnum):
+    PENDING = "pending"
+    FUNDED = "funded"
+    RELEASED = "released"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"  # never funded, and the order was cancelled
+
+
+class PaymentSettings(TimestampMixin, Base):
+    """A business's choice of provider and its account there (Stripe connected account
+    ``acct_...`` or Razorpay Route linked account ``acc_...``). No row: manual."""
+
+    __tablename__ = "business_payment_settings"
+
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE"), unique=True
+    )
+    provider: Mapped[PaymentProvider] = mapped_column(enum_type(PaymentProvider, 16))
+    account_id: Mapped[str | None] = mapped_column(String(100))
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class Milestone(TimestampMixin, Base):
+    """One escrowed part of an order's total (e.g. 30 % advance at production start)."""
+
+    __tablename__ = "order_milestones"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    percent_bp: Mapped[int | None]  # set when the split was given in percentages
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 16))
+    funded_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    history: Mapped[list[MilestoneStatusChange]] = relationship(
+        lazy="raise", order_by="MilestoneStatusChange.created_at"
+    )
+
+
+class MilestoneStatusChange(IdMixin, Base):
+    __tablename__ = "order_milestone_changes"
+
+    milestone_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("order_milestones.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[MilestoneStatus | None] = mapped_column(enum_type(MilestoneStatus, 16))
+    to_status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Payment(TimestampMixin, Base):
+    """A buyer's payment of an order, or of one milestone of it, through one provider.
+
+    ``provider_reference`` is the provider's object for the attempt (Stripe PaymentIntent
+    ``pi_...``, Razorpay order ``order_...``); ``provider_payment_id`` the money itself (Stripe
+    charge ``ch_...``, Razorpay payment ``pay_...``); ``transfer_reference`` the transfer to
+    the seller (Stripe ``tr_...``, Razorpay Route ``trf_...``). ``commission_bp`` is the
+    platform's commission when the payment was opened, applied on release.
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key"),
+        UniqueConstraint("provider", "provider_reference"),
+    )
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    # SET NULL: replacing an unpaid order's milestones keeps its failed attempts' rows.
+    milestone_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("order_milestones.id", ondelete="SET NULL"), index=True
+    )
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id"), index=True)
+    payer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    provider: Mapped[PaymentProvider] = mapped_column(enum_type(PaymentProvider, 16))
+    method: Mapped[PaymentMethod | None] = mapped_column(enum_type(PaymentMethod, 16))
+    status: Mapped[PaymentState] = mapped_column(enum_type(PaymentState, 16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    commission_bp: Mapped[int]
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[str | None] = mapped_column(String(100))
+    provider_reference: Mapped[str | None] = mapped_column(String(100))
+    provider_payment_id: Mapped[str | None] = mapped_column(String(100))
+    client_secret: Mapped[str | None] = mapped_column(String(300))
+    transfer_reference: Mapped[str | None] = mapped_column(String(100))
+    refund_reference: Mapped[str | None] = mapped_column(String(100))
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    succeeded_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+
+
+class ProviderEvent(IdMixin, Base):
+    """A webhook event received from a provider, once: re-deliveries find it and stop."""
+
+    __tablename__ = "payment_provider_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+
+    provider: Mapped[PaymentProvider] = mapped_column(enum_type(PaymentProvider, 16))
+    event_id: Mapped[str] = mapped_column(String(120))
+    event_type: Mapped[str] = mapped_column(String(120))
+    outcome: Mapped[str] = mapped_column(String(40))

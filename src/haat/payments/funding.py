@@ -1,0 +1,177 @@
+"""Money arriving: a payment succeeds, its amount goes into the order's escrow, and the
+order's ``payment_status`` follows its payments.
+
+A payment succeeds only through its provider's verified webhook or callback, or (manual) the
+seller's staff confirming it. Money that arrives for something no longer payable (an order
+cancelled meanwhile, a milestone another payment funded first) is taken into the books and
+refunded at once, so that no rupee is kept without a reason nor lost from the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.commerce.models import Order, OrderStatus
+from haat.core.db import utcnow
+from haat.core.errors import InvalidTransition
+from haat.payments import escrow, ledger, postings
+from haat.payments.models import Milestone, MilestoneStatus, Payment, PaymentState
+from haat.payments.payment_status import sync_payment_status
+from haat.payments.providers import Captured, ProviderPayment, Providers
+from haat.payments.refunds import refund_payment
+
+log = logging.getLogger("haat.payments")
+CLOSED_ORDERS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
+
+
+async def is_payable(session: AsyncSession, payment: Payment, order: Order) -> bool:
+    """Whether the money of ``payment`` can still fund what it was for: the order is not
+    cancelled or refunded, and its milestone (or the order as a whole) has no other
+    succeeded payment."""
+    if order.status in CLOSED_ORDERS:
+        return False
+    if payment.milestone_id is not None:
+        status = await session.scalar(
+            select(Milestone.status).where(Milestone.id == payment.milestone_id)
+        )
+        return status == MilestoneStatus.PENDING
+    other = await session.scalar(
+        select(Payment.id).where(
+            Payment.order_id == order.id,
+            Payment.id != payment.id,
+            Payment.status == PaymentState.SUCCEEDED,
+        )
+    )
+    return other is None
+
+
+async def fund_payment(
+    session: AsyncSession,
+    providers: Providers,
+    payment: Payment,
+    order: Order,
+    actor_id: uuid.UUID | None,
+    *,
+    provider_payment_id: str | None = None,
+    into_escrow: bool = True,
+) -> None:
+    """Mark ``payment`` succeeded (compare-and-set from pending, failed or cancelled) and post
+    its money into the order's escrow. With ``into_escrow`` (the normal case) its milestone
+    becomes funded, a Razorpay Route transfer is put on hold for the seller, a whole-order
+    payment of an order already delivered is released at once, and the order's
+    ``payment_status`` follows. Raises `InvalidTransition` (409) when it already succeeded."""
+    now = utcnow()
+    result = await session.execute(
+        update(Payment)
+        .where(
+            Payment.id == payment.id,
+            Payment.status.in_([PaymentState.PENDING, PaymentState.FAILED, PaymentState.CANCELLED]),
+        )
+        .values(
+            status=PaymentState.SUCCEEDED,
+            succeeded_at=now,
+            updated_at=now,
+            confirmed_by=actor_id,
+            provider_payment_id=provider_payment_id or Payment.provider_payment_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
+        raise InvalidTransition(
+            "This payment was already confirmed", current_status=payment.status.value
+        )
+    await session.refresh(payment)
+    provider = providers.get(payment.provider)
+    await ledger.post(
+        session,
+        description=f"Order {order.number}: payment received ({provider.name.value}), in escrow",
+        reference=("order", order.id),
+        lines=postings.fund(
+            payment.amount_minor,
+            payment.currency,
+            order.id,
+            order.business_id,
+            online=provider.online,
+        ),
+        idempotency_key=f"payment:{payment.id}:fund",
+    )
+    if not into_escrow:
+        return
+    if payment.milestone_id is not None:
+        await escrow.move(session, payment.milestone_id, actor_id, MilestoneStatus.FUNDED)
+    fee = postings.commission(payment.amount_minor, payment.commission_bp)
+    held = await provider.hold(
+        ProviderPayment.of(payment, order.number), payment.amount_minor - fee
+    )
+    if held:
+        payment.transfer_reference = held
+    await session.flush()
+    if payment.milestone_id is None and order.status in (
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    ):
+        await escrow.release_payment(session, providers, payment, order)
+    await sync_payment_status(session, order.id)
+
+
+async def record_capture(
+    session: AsyncSession,
+    providers: Providers,
+    payment: Payment,
+    captured: Captured,
+    actor_id: uuid.UUID | None,
+) -> str:
+    """Apply money a provider verifiably received for ``payment``. Returns the outcome:
+    ``already_settled`` (a replay: nothing done), ``amount_mismatch`` (not counted; logged
+    for the operator), ``funded``, or ``late_refunded`` (no longer payable: taken into the
+    books and refunded through the provider at once)."""
+    if payment.status in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
+        return "already_settled"
+    if (captured.amount_minor, captured.currency) != (payment.amount_minor, payment.currency):
+        log.warning(
+            "payment %s: provider reports %s %s, expected %s %s; not counted",
+            payment.id,
+            captured.amount_minor,
+            captured.currency,
+            payment.amount_minor,
+            payment.currency,
+        )
+        return "amount_mismatch"
+    order = await session.get(Order, payment.order_id, with_for_update=True, populate_existing=True)
+    assert order is not None  # payments.order_id is a foreign key
+    if await is_payable(session, payment, order):
+        await fund_payment(
+            session, providers, payment, order, actor_id, provider_payment_id=captured.payment_id
+        )
+        return "funded"
+    await fund_payment(
+        session,
+        providers,
+        payment,
+        order,
+        actor_id,
+        provider_payment_id=captured.payment_id,
+        into_escrow=False,
+    )
+    await refund_payment(
+        session, providers, payment, order, actor_id, "arrived after it was no longer due"
+    )
+    return "late_refunded"
+
+
+async def fail_payment(session: AsyncSession, payment: Payment, actor_id: uuid.UUID | None) -> bool:
+    """Mark a pending payment failed (the provider said so, or the staff never received
+    it). Returns False when it was not pending (nothing changed)."""
+    now = utcnow()
+    result = await session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == PaymentState.PENDING)
+        .values(status=PaymentState.FAILED, failed_at=now, updated_at=now, confirmed_by=actor_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(payment)
+    return isinstance(result, CursorResult) and result.rowcount == 1

@@ -1,0 +1,68 @@
+"""Provider webhooks: verified by signature, applied once per event id.
+
+Each event is claimed by inserting its ``(provider, event id)`` row; a re-delivery (or a
+concurrent twin, which waits on the unique index) finds it and stops with ``duplicate``.
+Ledger entries carry their own idempotency keys besides, so even an event delivered under two
+ids posts once. Unknown event types are recorded as ``ignored`` and answered 200, so the
+provider does not retry them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from haat.payments.funding import fail_payment, record_capture
+from haat.payments.models import Payment, PaymentProvider, ProviderEvent
+from haat.payments.providers import Providers, WebhookEvent
+
+log = logging.getLogger("haat.payments")
+
+
+async def receive(
+    session: AsyncSession,
+    providers: Providers,
+    name: PaymentProvider,
+    body: bytes,
+    headers: Mapping[str, str],
+) -> tuple[str, str]:
+    """Verify and apply one webhook delivery; returns ``(event id, outcome)``.
+
+    Raises `ProviderNotConfigured` (503) without a webhook secret, `BadSignature` (400) for
+    a body whose signature does not verify, `ProviderError` (502) when a follow-up call to the
+    provider fails (the provider then retries the delivery).
+    """
+    provider = providers.for_webhook(name)
+    event = provider.webhook(body, headers)
+    row = ProviderEvent(provider=name, event_id=event.id, event_type=event.type, outcome="received")
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return event.id, "duplicate"
+    row.outcome = await _apply(session, providers, name, event)
+    await session.flush()
+    log.info("%s webhook %s (%s): %s", name.value, event.id, event.type, row.outcome)
+    return event.id, row.outcome
+
+
+async def _apply(
+    session: AsyncSession, providers: Providers, name: PaymentProvider, event: WebhookEvent
+) -> str:
+    if event.outcome == "ignored":
+        return "ignored"
+    payment = await session.scalar(
+        select(Payment).where(
+            Payment.provider == name, Payment.provider_reference == event.reference
+        )
+    )
+    if payment is None:
+        return "unknown_payment"
+    if event.outcome == "failed":
+        return "failed" if await fail_payment(session, payment, None) else "already_settled"
+    assert event.captured is not None
+    return await record_capture(session, providers, payment, event.captured, None)

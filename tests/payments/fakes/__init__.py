@@ -1,0 +1,1 @@
+"""Local HTTP servers speaking the parts of the Stripe and Razorpay APIs Haat calls."""
