@@ -120,6 +120,7 @@ async def migrated_tables(db: Database) -> list[str]:
 async def _clean(app, sms: CapturingSms, migrated_tables: list[str]) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
     yield
     db: Database = app.state.db
+    await app.state.events.flush()  # this test's behaviour events, then emptied with the rest
     async with db.write_engine.begin() as conn:
         if db.is_sqlite:
             await conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")

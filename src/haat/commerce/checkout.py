@@ -30,6 +30,8 @@ from haat.commerce.schemas import CartLineOut, CheckoutIn
 from haat.commerce.tax import TaxTable
 from haat.core.errors import Conflict, Unprocessable
 from haat.identity.actor import Actor
+from haat.insights.models import EventKind
+from haat.insights.recorder import record
 
 
 class CheckoutConflict(Conflict):
@@ -98,7 +100,21 @@ async def checkout(
         await _make_order(session, actor, record_.id, business_id, group, body)
     await clear(session, actor)
     await session.flush()
-    return await existing_orders(session, record_.id), True
+    made = await existing_orders(session, record_.id)
+    for order in made:
+        record(
+            session,
+            actor,
+            EventKind.CHECKED_OUT,
+            checkout_id=record_.id,
+            order_id=order.id,
+            order_number=order.number,
+            business_id=order.business_id,
+            currency=order.currency,
+            total_minor=order.total_minor,
+            lines=len(order.items),
+        )
+    return made, True
 
 
 def _validate(line: CartLineOut, product: Product) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
+from haat.core.db import Base, IdMixin, TimestampMixin, enum_type, utcnow
 
 
 class EntryKind(enum.StrEnum):
@@ -82,6 +82,8 @@ class KhataEntry(IdMixin, Base):
         ),
         # Collections of a month: payments of a business by day.
         Index("ix_khata_entries_business_kind_day", "business_id", "kind", "occurred_on"),
+        # The summary's ageing: a business's entries of the last 90 days.
+        Index("ix_khata_entries_business_day", "business_id", "occurred_on"),
         # An entry is reversed at most once.
         UniqueConstraint("reverses_id"),
         # The (few) reversals of a business, for the summary.
@@ -115,3 +117,20 @@ class KhataEntry(IdMixin, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+class KhataBalance(Base):
+    """A customer's running khata balance (the sum of `effect` over their entries), kept in
+    the same transaction as every entry (`haat.customers.balances`), so that the business
+    summary reads 5,000 balances instead of summing 200,000 entries."""
+
+    __tablename__ = "khata_balances"
+    __table_args__ = (Index("ix_khata_balances_business_balance", "business_id", "balance_minor"),)
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    balance_minor: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -10,8 +10,9 @@ c is min(B, S(c)); the buckets are differences of that at c = today - 30, - 60, 
     61-90  = min(B, S(t-90)) - min(B, S(t-60))
     90+    = B - min(B, S(t-90))
 
-so one grouped pass over the business's entries gives every bucket, with no window function
-or per-entry sort (about 60 ms for 200,000 entries, see bench/khata_summary.py). Reversed
+B is each customer's running balance (`KhataBalance`, kept with every entry), and S(c) needs
+only the entries of the last 90 days, so one grouped pass over those gives every bucket, with
+no window function or per-entry sort (see bench/khata_summary.py for the figures). Reversed
 entries and their reversals are left out of the ageing as if never made (the pair sums to
 zero, so B is unchanged).
 Only customers with B > 0 age; the buckets sum to the total receivable. Days are UTC.
@@ -28,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from haat.businesses.service import get_business, require_role
-from haat.customers.khata import business_currency, effect_column
-from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.khata import business_currency
+from haat.customers.models import EntryKind, KhataBalance, KhataEntry
 from haat.customers.schemas import Ageing, SummaryOut, utc_today
 from haat.customers.service import READERS
 from haat.identity.actor import Actor
@@ -57,16 +58,18 @@ def _is_increase(entry: type[KhataEntry] | Any) -> ColumnElement[bool]:
 def summary_statement(business_id: uuid.UUID, today: date) -> Any:
     """The one SELECT that computes the summary row (see the module docstring).
 
-    S(c) is summed over every entry of the business in one grouped scan; reversed pairs are
-    then taken out of it by subtracting, per customer, the increase of each pair (the
-    original, or the reversal of a payment), found through the few rows with ``reverses_id``.
+    B comes from the customers' running balances (`KhataBalance`, one row per customer);
+    S(c) only involves entries dated on or after the oldest cutoff (today - 90 days), read
+    by ``ix_khata_entries_business_day``. Reversed pairs are taken out of S(c) by subtracting,
+    per customer, the increase of each pair (the original, or the reversal of a payment); a
+    reversal is never dated before its original, so only recent reversals can matter.
     """
     cutoffs = [today - timedelta(days=d) for d in BUCKET_DAYS]
+    horizon = min(cutoffs)
     size = func.abs(KhataEntry.amount_minor)
-    per_customer = (
+    recent = (
         select(
             KhataEntry.customer_id,
-            func.sum(effect_column()).label("balance"),
             *[
                 func.coalesce(
                     func.sum(size).filter(_is_increase(KhataEntry), KhataEntry.occurred_on >= c),
@@ -75,9 +78,9 @@ def summary_statement(business_id: uuid.UUID, today: date) -> Any:
                 for d, c in zip(BUCKET_DAYS, cutoffs, strict=True)
             ],
         )
-        .where(KhataEntry.business_id == business_id)
+        .where(KhataEntry.business_id == business_id, KhataEntry.occurred_on >= horizon)
         .group_by(KhataEntry.customer_id)
-        .subquery("per_customer")
+        .subquery("recent")
     )
     # A pair's increase is the original (credit, positive adjustment) or the reversal (of a
     # payment or negative adjustment); the original's day is looked up by primary key.
@@ -96,15 +99,20 @@ def summary_statement(business_id: uuid.UUID, today: date) -> Any:
                 for d, c in zip(BUCKET_DAYS, cutoffs, strict=True)
             ],
         )
-        .where(reversal.business_id == business_id, reversal.reverses_id.is_not(None))
+        .where(
+            reversal.business_id == business_id,
+            reversal.reverses_id.is_not(None),
+            reversal.occurred_on >= horizon,
+        )
         .group_by(reversal.customer_id)
         .subquery("pairs")
     )
-    b = per_customer.c.balance
+    b = KhataBalance.balance_minor
     owed = b > 0
     # min(B, S(t-d)) with S net of reversed pairs
     younger = [
-        _least(b, per_customer.c[f"s{d}"] - func.coalesce(pairs.c[f"r{d}"], 0)) for d in BUCKET_DAYS
+        _least(b, func.coalesce(recent.c[f"s{d}"], 0) - func.coalesce(pairs.c[f"r{d}"], 0))
+        for d in BUCKET_DAYS
     ]
     buckets = [younger[0], younger[1] - younger[0], younger[2] - younger[1], b - younger[2]]
 
@@ -122,13 +130,21 @@ def summary_statement(business_id: uuid.UUID, today: date) -> Any:
         )
         .scalar_subquery()
     )
-    return select(
-        total(b),
-        func.coalesce(func.sum(-b).filter(b < 0), 0),
-        func.count().filter(owed),
-        *[total(x) for x in buckets],
-        collections,
-    ).select_from(per_customer.outerjoin(pairs, pairs.c.customer_id == per_customer.c.customer_id))
+    return (
+        select(
+            total(b),
+            func.coalesce(func.sum(-b).filter(b < 0), 0),
+            func.count().filter(owed),
+            *[total(x) for x in buckets],
+            collections,
+        )
+        .select_from(
+            KhataBalance.__table__.outerjoin(
+                recent, recent.c.customer_id == KhataBalance.customer_id
+            ).outerjoin(pairs, pairs.c.customer_id == KhataBalance.customer_id)
+        )
+        .where(KhataBalance.business_id == business_id)
+    )
 
 
 async def business_summary(

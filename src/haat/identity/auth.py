@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from haat.config import Settings
 from haat.core.deps import DbSession
 from haat.core.errors import Unauthenticated
+from haat.core.events import visitor_id
 from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
 from haat.identity.models import User
@@ -25,8 +26,9 @@ async def get_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller: anonymous without a token; 401 for a bad, expired or disabled one."""
+    visitor = visitor_id(request.scope["headers"])
     if credentials is None:
-        return Actor.anonymous()
+        return Actor.anonymous(visitor)
     settings: Settings = request.app.state.settings
     try:
         claims = decode_access_token(
@@ -38,7 +40,7 @@ async def get_actor(
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("Invalid or expired access token")
-    return Actor(user_id=user.id, platform_role=user.platform_role)
+    return Actor(user_id=user.id, platform_role=user.platform_role, visitor_id=visitor)
 
 
 async def get_user_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
