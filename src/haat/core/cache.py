@@ -9,7 +9,7 @@ always reach the app. A hit records the behaviour events (product viewed, search
 cached response's own request recorded, for the visitor of the hit (``on_hit``).
 
 Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
-clusters) empties this worker's cache at once, and, with ``REDIS_URL`` set, every other
+clusters, and the FX rates of the display prices) empties this worker's cache at once, and, with ``REDIS_URL`` set, every other
 worker's through a Redis pub/sub message. Without Redis other workers may serve a response
 up to the TTL old.
 """
@@ -30,7 +30,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from haat.core.events import SCOPE_EVENTS, Row, only_visitor_cookie
 
 log = structlog.get_logger("haat.cache")
-CATALOGUE_TABLES = frozenset({"products", "product_images", "categories", "businesses", "clusters"})
+# Tables whose rows cached responses show; fx_rates for the display prices in the viewer's
+# currency (a response varies by its ``display_currency`` parameter through the query string).
+CATALOGUE_TABLES = frozenset(
+    {"products", "product_images", "categories", "businesses", "clusters", "fx_rates"}
+)
 CHANNEL = "haat:catalogue-changed"
 MAX_BODY = 512 * 1024
 
