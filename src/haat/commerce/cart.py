@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,10 +114,18 @@ async def add_item(
     """Add ``quantity`` of a public product (to the line already there, if any), at today's
     price. Raises 404 (not public), 409 `OutOfStock` or when the cart has 100 lines."""
     user_id = actor.require_user()
-    product = await public_product(session, product_id)
-    line = await session.scalar(
-        select(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
-    )
+    found = (
+        await session.execute(
+            select(Product, CartLine)
+            .outerjoin(
+                CartLine, and_(CartLine.product_id == Product.id, CartLine.user_id == user_id)
+            )
+            .where(Product.id == product_id)
+        )
+    ).one_or_none()
+    if found is None or found[0].status != ProductStatus.APPROVED:
+        raise NotFound("No such product")
+    product, line = found
     wanted = quantity + (line.quantity if line else 0)
     if product.stock_quantity < wanted:
         raise OutOfStock(
@@ -126,11 +134,6 @@ async def add_item(
             available=product.stock_quantity,
         )
     if line is None:
-        count = await session.scalar(
-            select(func.count()).select_from(CartLine).where(CartLine.user_id == user_id)
-        )
-        if (count or 0) >= MAX_LINES:
-            raise Conflict(f"A cart holds at most {MAX_LINES} different products")
         session.add(
             CartLine(
                 user_id=user_id,
@@ -144,8 +147,12 @@ async def add_item(
         line.quantity = wanted
         line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
     await session.flush()
+    cart = await get_cart(session, actor, display_currency)
+    if line is None and len(cart.lines) > MAX_LINES:
+        # Counted with the new line in place; the request's rollback takes it out again.
+        raise Conflict(f"A cart holds at most {MAX_LINES} different products")
     _record_change(session, actor, product, quantity)
-    return await get_cart(session, actor, display_currency)
+    return cart
 
 
 def _record_change(session: AsyncSession, actor: Actor, product: Product, change: int) -> None:

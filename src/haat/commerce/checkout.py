@@ -25,7 +25,7 @@ from haat.commerce.models import (
     Checkout,
     Order,
 )
-from haat.commerce.placing import open_order, order_item
+from haat.commerce.placing import next_order_numbers, open_order, order_item
 from haat.commerce.schemas import CartLineOut, CheckoutIn
 from haat.commerce.tax import TaxTable
 from haat.core.errors import Conflict, Unprocessable
@@ -92,15 +92,21 @@ async def checkout(
     priced = [(price_line(line, product, taxes), product) for line, product in lines]
     for out, product in priced:
         _validate(out, product)
+    # Rows are locked in product id order, so concurrent checkouts of the same products
+    # queue behind each other instead of deadlocking.
+    for out, _product in sorted(priced, key=lambda pair: pair[0].product_id):
         await stock.take(session, out.product_id, out.quantity, out.title, public_only=True)
     by_business: dict[uuid.UUID, list[tuple[CartLineOut, Product]]] = defaultdict(list)
     for out, product in priced:
         by_business[product.business_id].append((out, product))
-    for business_id, group in sorted(by_business.items(), key=lambda kv: str(kv[0])):
-        await _make_order(session, actor, record_.id, business_id, group, body)
+    groups = sorted(by_business.items(), key=lambda kv: str(kv[0]))
+    numbers = await next_order_numbers(session, len(groups))
+    made = [
+        _make_order(session, actor, record_.id, number, business_id, group, body)
+        for number, (business_id, group) in zip(numbers, groups, strict=True)
+    ]
     await clear(session, actor)
     await session.flush()
-    made = await existing_orders(session, record_.id)
     for order in made:
         record(
             session,
@@ -132,14 +138,15 @@ def _validate(line: CartLineOut, product: Product) -> None:
         )
 
 
-async def _make_order(
+def _make_order(
     session: AsyncSession,
     actor: Actor,
     checkout_id: uuid.UUID,
+    number: str,
     business_id: uuid.UUID,
     group: list[tuple[CartLineOut, Product]],
     body: CheckoutIn,
-) -> None:
+) -> Order:
     currencies = {line.currency for line, _ in group}
     if len(currencies) != 1:
         raise CheckoutConflict(
@@ -150,10 +157,11 @@ async def _make_order(
         order_item(product, position, line.seen_price_minor, line.quantity, line.tax_rate_bp)
         for position, (line, product) in enumerate(group)
     ]
-    await open_order(
+    return open_order(
         session,
         actor,
         items,
+        number=number,
         history_note="checkout",
         checkout_id=checkout_id,
         business_id=business_id,

@@ -9,9 +9,9 @@ always reach the app. A hit records the behaviour events (product viewed, search
 cached response's own request recorded, for the visitor of the hit (``on_hit``).
 
 Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
-clusters, and the FX rates of the display prices) empties this worker's cache at once, and, with ``REDIS_URL`` set, every other
-worker's through a Redis pub/sub message. Without Redis other workers may serve a response
-up to the TTL old.
+clusters, and the FX rates of the display prices) empties this worker's cache at once, and,
+with ``REDIS_URL`` set, every other worker's through a Redis pub/sub message. Without Redis
+other workers may serve a response up to the TTL old.
 """
 
 from __future__ import annotations

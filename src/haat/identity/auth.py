@@ -17,6 +17,7 @@ from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
 from haat.identity.models import User
 
+CURRENT_USER = "haat.current_user"
 _bearer = HTTPBearer(auto_error=False, description="JWT access token from /api/auth/login")
 
 
@@ -40,6 +41,9 @@ async def get_actor(
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("Invalid or expired access token")
+    # The session's identity map holds objects weakly: keep the caller's row for the request,
+    # so that services reading it again (e.g. the display currency) find it without a query.
+    session.sync_session.info[CURRENT_USER] = user
     return Actor(user_id=user.id, platform_role=user.platform_role, visitor_id=visitor)
 
 
