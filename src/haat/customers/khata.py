@@ -93,7 +93,7 @@ async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -
     )
     session.add(entry)
     await session.flush()
-    await balances.apply(session, entry, effect(entry.kind, entry.amount_minor))
+    await balances.apply(session, entry)
     return entry
 
 
@@ -147,7 +147,7 @@ async def reverse_entry(
             session.add(reversal)
     except IntegrityError:
         raise AlreadyReversed() from None
-    await balances.apply(session, reversal, effect(reversal.kind, reversal.amount_minor))
+    await balances.apply(session, reversal, original)
     return reversal
 
 

@@ -82,8 +82,6 @@ class KhataEntry(IdMixin, Base):
         ),
         # Collections of a month: payments of a business by day.
         Index("ix_khata_entries_business_kind_day", "business_id", "kind", "occurred_on"),
-        # The summary's ageing: a business's entries of the last 90 days.
-        Index("ix_khata_entries_business_day", "business_id", "occurred_on"),
         # An entry is reversed at most once.
         UniqueConstraint("reverses_id"),
         # The (few) reversals of a business, for the summary.
@@ -134,3 +132,29 @@ class KhataBalance(Base):
     balance_minor: Mapped[int] = mapped_column(BigInteger)
     entries: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class KhataAgeingDay(Base):
+    """What a customer's entries of one day add to their dues for FIFO ageing: the sum of
+    the increases (credits, positive adjustments) of that day that were not reversed. Kept
+    in the same transaction as every entry (`haat.customers.balances`); the business summary
+    ages the last 90 days from these rows alone."""
+
+    __tablename__ = "khata_ageing_days"
+    __table_args__ = (
+        # Covers the summary's scan: a business's recent days, per customer.
+        Index(
+            "ix_khata_ageing_days_business_day",
+            "business_id",
+            "day",
+            "customer_id",
+            "increase_minor",
+        ),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    increase_minor: Mapped[int] = mapped_column(BigInteger)
