@@ -46,8 +46,8 @@ def record(
     **context: Any,
 ) -> None:
     """Record that ``actor`` (or ``user_id``, the shopper concerned, when someone else acts)
-    did ``kind``, about ``product_id``, with ``context`` (small JSON values; UUIDs and dates
-    become strings, strings are cut at 200 characters). Written after ``session`` commits;
+    did ``kind``, about ``product_id``, with ``context`` (small JSON values; None values are
+    left out, UUIDs and dates become strings, strings are cut at 200 characters). Written after ``session`` commits;
     never raises for the event store."""
     emit(
         session,
@@ -57,7 +57,7 @@ def record(
             "user_id": user_id or actor.user_id,
             "session_id": actor.visitor_id,
             "product_id": product_id,
-            "context": _jsonable(context),
+            "context": _jsonable({k: v for k, v in context.items() if v is not None}),
         },
     )
 
