@@ -252,7 +252,7 @@ async def load(
     ]
     await asyncio.sleep(warmup)
     app_pids, db_pids = worker_pids(server), await backend_pids(DB_URL)
-    app_cpu, db_cpu = cpu_seconds(app_pids), cpu_seconds(db_pids)
+    app_cpu, db_cpu, own_cpu = cpu_seconds(app_pids), cpu_seconds(db_pids), time.process_time()
     tally.measuring = True
     started = time.perf_counter()
     await asyncio.sleep(duration)
@@ -261,6 +261,7 @@ async def load(
     tally.cpu = {
         "app_cpu_s": round(cpu_seconds(app_pids) - app_cpu, 2),
         "db_cpu_s": round(cpu_seconds(db_pids) - db_cpu, 2),
+        "load_generator_cpu_s": round(time.process_time() - own_cpu, 2),
     }
     stop.set()
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
@@ -300,6 +301,60 @@ async def check_database(url: str, catalogue: Catalogue, orders_given: int) -> d
     }
 
 
+async def count_statements(url: str, catalogue: Catalogue, secret: str) -> dict[str, int]:
+    """SQL statements (round trips, BEGIN and COMMIT not counted) of one cart add and of one
+    checkout of a cart from one seller and from three, in-process on the benchmark database:
+    the deterministic part of the figures, whatever the machine's load."""
+    from sqlalchemy import event
+
+    from haat.app import create_app
+    from haat.config import Settings
+
+    settings = Settings(
+        database_url=url,
+        secret_key=secret,
+        haat_env="test",
+        public_cache_ttl_s=0,
+        log_level="WARNING",
+        upload_dir=OUT / "media",
+    )
+    app = create_app(settings)
+    seen: list[str] = []
+    event.listen(
+        app.state.db.write_engine.sync_engine,
+        "before_cursor_execute",
+        lambda _conn, _cur, statement, *_args: seen.append(statement),
+    )
+    token = encode_access_token(secret, "HS256", catalogue.buyers[0], 600)[0]
+    counts: dict[str, int] = {}
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bench", headers=headers
+    ) as c:
+        # The first 50 products are one seller's; every 50th is another seller's.
+        for name, picks in (
+            ("1 seller", catalogue.plenty[:3]),
+            ("3 sellers", catalogue.plenty[0:150:50]),
+        ):
+            for product_id in picks:
+                seen.clear()
+                r = await c.post("/api/cart/items", json={"product_id": product_id})
+                assert r.status_code == 200, r.text
+                counts["cart add"] = len(seen)
+            seen.clear()
+            r = await c.post(
+                "/api/orders/checkout",
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+                json={"delivery_address": ADDRESS},
+            )
+            assert r.status_code == 201 and len(r.json()) == int(name[0]), r.text
+            counts[f"checkout, {name}"] = len(seen)
+    await app.state.events.flush()
+    await app.state.db.dispose()
+    return counts
+
+
 def machine() -> str:
     model = next(
         (
@@ -322,12 +377,19 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--port", type=int, default=18031)
+    parser.add_argument(
+        "--statements-only", action="store_true", help="count SQL statements, no load"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     where = machine()
     catalogue = asyncio.run(seed(DB_URL, 8, 50, args.buyers))
     secret = secrets.token_urlsafe(48)
+    statements = asyncio.run(count_statements(DB_URL, catalogue, secret))
+    print("SQL statements per request:", statements, flush=True)
+    if args.statements_only:
+        return
     env = {
         **os.environ,
         "DATABASE_URL": DB_URL,
@@ -383,12 +445,16 @@ def main() -> None:
             p: percentile(tally.cart_ms, n) for p, n in (("p50", 50), ("p95", 95), ("p99", 99))
         },
         "flow_ms_p50": percentile(tally.flow_ms, 50),
+        "sql_statements": statements,
         "expected_conflicts": tally.conflicts,
         # CPU per checkout (3 cart adds + 1 checkout): robust to a shared machine's noise.
         "app_cpu_ms_per_checkout": round(
             1000 * tally.cpu["app_cpu_s"] / max(tally.checkouts, 1), 1
         ),
         "db_cpu_ms_per_checkout": round(1000 * tally.cpu["db_cpu_s"] / max(tally.checkouts, 1), 1),
+        "load_generator_cpu_ms_per_checkout": round(
+            1000 * tally.cpu["load_generator_cpu_s"] / max(tally.checkouts, 1), 1
+        ),
         "cpu_s": tally.cpu,
         "errors": tally.errors,
         "database": check,
