@@ -32,12 +32,12 @@ from haat.core.db import Database
 from haat.core.migrate import upgrade
 from haat.customers.balances import effect_column, rebuild
 from haat.customers.balances import is_increase_column as _is_increase
-from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.models import KhataEntry
 from haat.customers.summary import (
     BUCKET_DAYS,
     _least,
-    _month_bounds,
     business_summary,
+    collections_this_month,
     summary_statement,
 )
 from haat.identity.actor import Actor
@@ -277,17 +277,7 @@ def previous_statement(business_id: uuid.UUID, today: date) -> Any:
     def total(expr: Any) -> Any:
         return func.coalesce(func.sum(expr).filter(owed), 0)
 
-    first, following = _month_bounds(today)
-    collections = (
-        select(func.coalesce(func.sum(KhataEntry.amount_minor), 0))
-        .where(
-            KhataEntry.business_id == business_id,
-            KhataEntry.kind == EntryKind.PAYMENT,
-            KhataEntry.occurred_on >= first,
-            KhataEntry.occurred_on < following,
-        )
-        .scalar_subquery()
-    )
+    collections = collections_this_month(business_id, today)
     return select(
         total(b),
         func.coalesce(func.sum(-b).filter(b < 0), 0),

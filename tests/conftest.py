@@ -139,6 +139,17 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
         yield c
 
 
+@pytest.fixture
+async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app of its own with the public cache on (60 s)."""
+    app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+    await app.state.events.flush()
+    await app.state.db.dispose()
+
+
 @dataclass
 class Caller:
     """A user with a bearer token, ready to call the API."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +9,6 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from haat.app import create_app
-from haat.config import Settings
 from haat.core import money
 from haat.core.db import Database, utcnow
 from haat.fx import service
@@ -194,15 +191,6 @@ async def test_favourites_show_the_display_price(
     )
     r = await client.get("/api/favorites", headers=buyer.headers, params={"display_currency": "X"})
     assert r.status_code == 422
-
-
-@pytest.fixture
-async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        yield c
-    await app.state.db.dispose()
 
 
 async def test_the_public_cache_varies_by_display_currency(

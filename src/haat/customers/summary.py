@@ -49,6 +49,22 @@ def _month_bounds(today: date) -> tuple[date, date]:
     return first, following
 
 
+def collections_this_month(business_id: uuid.UUID, today: date) -> Any:
+    """The payments of ``today``'s calendar month (net of reversed payments), as a scalar
+    subquery, in minor units."""
+    first, following = _month_bounds(today)
+    return (
+        select(func.coalesce(func.sum(KhataEntry.amount_minor), 0))
+        .where(
+            KhataEntry.business_id == business_id,
+            KhataEntry.kind == EntryKind.PAYMENT,
+            KhataEntry.occurred_on >= first,
+            KhataEntry.occurred_on < following,
+        )
+        .scalar_subquery()
+    )
+
+
 def summary_statement(business_id: uuid.UUID, today: date) -> Any:
     """The one SELECT that computes the summary row (see the module docstring).
 
@@ -78,17 +94,7 @@ def summary_statement(business_id: uuid.UUID, today: date) -> Any:
     def total(expr: Any) -> ColumnElement[Any]:
         return func.coalesce(func.sum(expr).filter(owed), 0)
 
-    first, following = _month_bounds(today)
-    collections = (
-        select(func.coalesce(func.sum(KhataEntry.amount_minor), 0))
-        .where(
-            KhataEntry.business_id == business_id,
-            KhataEntry.kind == EntryKind.PAYMENT,
-            KhataEntry.occurred_on >= first,
-            KhataEntry.occurred_on < following,
-        )
-        .scalar_subquery()
-    )
+    collections = collections_this_month(business_id, today)
     return (
         select(
             total(b),

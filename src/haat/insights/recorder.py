@@ -47,8 +47,8 @@ def record(
 ) -> None:
     """Record that ``actor`` (or ``user_id``, the shopper concerned, when someone else acts)
     did ``kind``, about ``product_id``, with ``context`` (small JSON values; None values are
-    left out, UUIDs and dates become strings, strings are cut at 200 characters). Written after ``session`` commits;
-    never raises for the event store."""
+    left out, UUIDs and dates become strings, strings are cut at 200 characters). Written
+    after ``session`` commits; never raises for the event store."""
     emit(
         session,
         {
