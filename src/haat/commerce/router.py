@@ -45,7 +45,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-@cart_router.get("", response_model=CartOut, responses=responses(401))
+@cart_router.get("", response_model=CartOut, responses=responses(401, 422))
 async def get_cart(
     actor: AuthenticatedActor, session: DbSession, display_currency: DisplayCurrency = None
 ) -> CartOut:
@@ -91,7 +91,7 @@ async def remove_item(
     return await cart.remove_item(session, actor, product_id, display_currency)
 
 
-@favorites_router.get("", response_model=list[FavoriteOut], responses=responses(401))
+@favorites_router.get("", response_model=list[FavoriteOut], responses=responses(401, 422))
 async def list_favorites(
     actor: AuthenticatedActor, session: DbSession, display_currency: DisplayCurrency = None
 ) -> list[FavoriteOut]:
