@@ -120,6 +120,7 @@ async def migrated_tables(db: Database) -> list[str]:
 async def _clean(app, sms: CapturingSms, migrated_tables: list[str]) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
     yield
     db: Database = app.state.db
+    await app.state.events.flush()  # this test's behaviour events, then emptied with the rest
     async with db.write_engine.begin() as conn:
         if db.is_sqlite:
             await conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -136,6 +137,17 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture
+async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app of its own with the public cache on (60 s)."""
+    app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+    await app.state.events.flush()
+    await app.state.db.dispose()
 
 
 @dataclass

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 
-from haat.app import create_app
 from haat.businesses.models import BusinessRole
 from haat.catalog.models import ProductStatus
 from haat.config import Settings
 from haat.core.cache import CachedResponse, PublicCache
 from tests.conftest import Factory
-
-
-@pytest.fixture
-async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        yield c
-    await app.state.db.dispose()
 
 
 async def test_anonymous_reads_are_served_from_memory(

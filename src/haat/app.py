@@ -24,6 +24,7 @@ from haat.config import Settings, get_settings
 from haat.core.cache import PublicCache, PublicCacheMiddleware
 from haat.core.db import Database
 from haat.core.errors import install_error_handlers
+from haat.core.events import EventBuffer, Row
 from haat.core.health import HealthRegistry, HealthReport, database_check
 from haat.core.logging import configure_logging
 from haat.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -38,6 +39,8 @@ from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
+from haat.insights.recorder import replay_cached, store_writer
+from haat.insights.router import router as insights_router
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -65,12 +68,26 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     db.commit_hooks.append(cache.tables_committed)
     jobs = JobRunner(settings)
     payments = Providers(settings)
+    events = EventBuffer(
+        store_writer(db),
+        batch_size=settings.events_batch_size,
+        flush_interval_s=settings.events_flush_interval_s,
+        max_pending=settings.events_max_pending,
+    )
+
+    def replay_events(rows: list[Row], headers: list[tuple[bytes, bytes]]) -> None:
+        for row in replay_cached(rows, headers):
+            events.add(row)
+
+    cache.on_hit = replay_events
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await cache.start()
         jobs.start()
+        events.start()
         yield
+        await events.stop()  # flushes what is still buffered
         jobs.stop()
         await payments.aclose()
         await cache.stop()
@@ -91,6 +108,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.public_cache = cache
     app.state.jobs = jobs
     app.state.payments = payments
+    app.state.events = events
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.services = Services(
         identity=identity,
@@ -128,6 +146,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         tax_router,
         order_money_router,
         payments_router,
+        insights_router,
     ):
         app.include_router(router)
 

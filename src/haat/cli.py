@@ -26,6 +26,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
     reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
+    access_log: Annotated[
+        bool, typer.Option(help="log every request (off behind a proxy that logs them)")
+    ] = True,
 ) -> None:
     """Serve the API, the docs (/docs) and the media files over HTTP."""
     import uvicorn
@@ -38,6 +41,7 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         proxy_headers=True,
+        access_log=access_log,
     )
 
 

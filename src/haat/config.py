@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
     public_cache_ttl_s: float = 5.0
 
+    # Behaviour events (docs/events.md): written in batches of at most EVENTS_BATCH_SIZE rows,
+    # at least every EVENTS_FLUSH_INTERVAL_S seconds; at most EVENTS_MAX_PENDING rows wait in
+    # memory (per worker) while the store is down, newer ones are then dropped and counted.
+    events_batch_size: int = Field(default=500, ge=1, le=10_000)
+    events_flush_interval_s: float = Field(default=1.0, gt=0, le=300)
+    events_max_pending: int = Field(default=10_000, ge=1, le=1_000_000)
+
     cors_origins: list[str] = Field(default_factory=list)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.commerce.conftest import ADDRESS  # noqa: F401  (shared fixture module)
 from tests.conftest import Factory
@@ -61,12 +62,10 @@ async def test_quantity_change_and_removal(client: httpx.AsyncClient, market: di
     )
     assert r.status_code == 409
     r = await client.delete(f"/api/cart/items/{vase.id}", headers=buyer.headers)
-    assert r.json() == {"lines": [], "totals": []}
+    assert r.json() == {"lines": [], "totals": [], "display_currency": "INR"}
     # Another buyer's cart is untouched and separate.
-    assert (await client.get("/api/cart", headers=market["other_buyer"].headers)).json() == {
-        "lines": [],
-        "totals": [],
-    }
+    other = (await client.get("/api/cart", headers=market["other_buyer"].headers)).json()
+    assert other["lines"] == [] and other["totals"] == []
 
 
 async def test_price_change_is_shown(
@@ -107,3 +106,23 @@ async def test_favorites_are_idempotent(
         ).status_code == 204
     assert (await client.get("/api/favorites", headers=buyer.headers)).json() == []
     assert (await client.get("/api/favorites")).status_code == 401
+
+
+async def test_a_cart_holds_a_limited_number_of_lines(
+    client: httpx.AsyncClient, market: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haat.commerce import cart
+
+    monkeypatch.setattr(cart, "MAX_LINES", 2)
+    buyer = market["buyer"]
+    assert (await add(client, buyer, market["vase"])).status_code == 200
+    assert (await add(client, buyer, market["bowl"])).status_code == 200
+    r = await add(client, buyer, market["shawl"])
+    assert r.status_code == 409 and "at most 2" in r.json()["detail"]
+    # More of a product already in the cart is no new line.
+    assert (await add(client, buyer, market["vase"])).status_code == 200
+    lines = (await client.get("/api/cart", headers=buyer.headers)).json()["lines"]
+    assert [(x["title"], x["quantity"]) for x in lines] == [
+        ("Blue pottery vase", 2),
+        ("Blue pottery bowl", 1),
+    ]

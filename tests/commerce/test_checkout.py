@@ -149,7 +149,7 @@ async def test_a_crash_mid_checkout_leaves_nothing(
 ) -> None:
     from haat.commerce import checkout as checkout_module
 
-    async def explode(*args: object, **kwargs: object) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("power cut between reservation and order")
 
     buyer = market["buyer"]

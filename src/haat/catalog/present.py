@@ -13,20 +13,29 @@ from haat.catalog.schemas import (
     ProductOut,
 )
 from haat.core.storage import LocalStorage
+from haat.fx.display import DisplayConverter
 
 
-def product_out(product: Product, storage: LocalStorage) -> ProductOut:
-    """The public view of a product loaded with business, category and images."""
-    return ProductOut(**_fields(product, storage))
+def product_out(
+    product: Product, storage: LocalStorage, display: DisplayConverter | None = None
+) -> ProductOut:
+    """The public view of a product loaded with business, category and images, with its
+    price in the viewer's currency when ``display`` is given (prepared for its currency)."""
+    return ProductOut(**_fields(product, storage, display))
 
 
-def product_admin_out(product: Product, storage: LocalStorage) -> ProductAdminOut:
+def product_admin_out(
+    product: Product, storage: LocalStorage, display: DisplayConverter | None = None
+) -> ProductAdminOut:
     """The staff view: adds the rejection reason."""
-    return ProductAdminOut(**_fields(product, storage), rejection_reason=product.rejection_reason)
+    return ProductAdminOut(
+        **_fields(product, storage, display), rejection_reason=product.rejection_reason
+    )
 
 
-def _fields(p: Product, storage: LocalStorage) -> dict[str, Any]:
+def _fields(p: Product, storage: LocalStorage, display: DisplayConverter | None) -> dict[str, Any]:
     return {
+        "display_price": display.price(p.price_minor, p.currency) if display else None,
         "id": p.id,
         "business": BusinessSummary.model_validate(p.business),
         "category": CategorySummary.model_validate(p.category) if p.category else None,

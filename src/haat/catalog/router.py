@@ -28,8 +28,12 @@ from haat.core.deps import DbSession
 from haat.core.errors import PayloadTooLarge, responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.core.storage import LocalStorage
+from haat.fx.display import converter_for
+from haat.fx.schemas import DisplayCurrency
 from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
 from haat.identity.schemas import Currency
+from haat.insights.models import EventKind
+from haat.insights.recorder import record
 
 router = APIRouter(prefix="/api/products", tags=["products"])
 categories_router = APIRouter(prefix="/api/categories", tags=["categories"])
@@ -43,8 +47,14 @@ def _storage(request: Request) -> LocalStorage:
 Storage = Annotated[LocalStorage, Depends(_storage)]
 
 
-@router.get("", response_model=Page[ProductOut], responses=responses(422))
+@router.get(
+    "",
+    response_model=Page[ProductOut],
+    responses=responses(401, 422),
+    openapi_extra={"security": OPTIONAL_BEARER},
+)
 async def list_products(
+    actor: CurrentActor,
     session: DbSession,
     storage: Storage,
     paging: Paging,
@@ -54,12 +64,14 @@ async def list_products(
     cluster: Annotated[str | None, Query(max_length=140, description="cluster slug")] = None,
     min_price: Annotated[int | None, Query(ge=0, le=10**13, description="minor units")] = None,
     max_price: Annotated[int | None, Query(ge=0, le=10**13, description="minor units")] = None,
-    currency: Currency | None = None,
+    currency: Annotated[Currency | None, Query(description="only prices in this currency")] = None,
     sort: ProductSort | None = None,
+    display_currency: DisplayCurrency = None,
 ) -> Page[ProductOut]:
     """Approved products, with full-text search, filters, sorting and pages.
 
-    Sort defaults to relevance with a search and newest without.
+    Sort defaults to relevance with a search and newest without. Each price is also shown,
+    approximately, in `display_currency` (default: the signed-in user's currency).
     """
     filters = service.ProductFilters(
         search=search,
@@ -72,7 +84,20 @@ async def list_products(
         sort=sort,
     )
     items, total = await service.list_public(session, filters, paging)
-    return Page.of([product_out(p, storage) for p in items], total, paging)
+    if search is not None:
+        record(
+            session,
+            actor,
+            EventKind.SEARCHED,
+            query=search,
+            results=total,
+            page=paging.page,
+            category=category,
+            business=business,
+            cluster=cluster,
+        )
+    display = await converter_for(session, actor, display_currency, (p.currency for p in items))
+    return Page.of([product_out(p, storage, display) for p in items], total, paging)
 
 
 @router.get("/admin", response_model=Page[ProductAdminOut], responses=responses(401, 403, 404, 422))
@@ -111,10 +136,27 @@ async def create_product(
     openapi_extra={"security": OPTIONAL_BEARER},
 )
 async def get_product(
-    product_id: uuid.UUID, actor: CurrentActor, session: DbSession, storage: Storage
+    product_id: uuid.UUID,
+    actor: CurrentActor,
+    session: DbSession,
+    storage: Storage,
+    display_currency: DisplayCurrency = None,
 ) -> ProductAdminOut:
-    """One product: approved ones for everybody, others only for their business's members."""
-    return product_admin_out(await service.get_product(session, actor, product_id), storage)
+    """One product: approved ones for everybody, others only for their business's members;
+    its price also approximately in `display_currency` (default: the user's currency)."""
+    product = await service.get_product(session, actor, product_id)
+    if product.status == ProductStatus.APPROVED:  # a shopper's view, not staff at work
+        record(
+            session,
+            actor,
+            EventKind.PRODUCT_VIEWED,
+            product_id=product.id,
+            business_id=product.business_id,
+            price_minor=product.price_minor,
+            currency=product.currency,
+        )
+    display = await converter_for(session, actor, display_currency, [product.currency])
+    return product_admin_out(product, storage, display)
 
 
 @router.patch(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from haat.catalog.models import ProductStatus
+from haat.fx.schemas import DisplayPrice
 from haat.identity.schemas import Currency
 
 MAX_ATTRIBUTES = 50
@@ -134,6 +135,11 @@ class ProductOut(BaseModel):
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    display_price: DisplayPrice | None = Field(
+        default=None,
+        description="the price in the viewer's currency, approximate; null when none was "
+        "asked for or it is the product's own currency",
+    )
 
 
 class ProductAdminOut(ProductOut):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,10 @@ from haat.commerce.schemas import CartLineOut, CartOut, CurrencyTotal, FavoriteO
 from haat.commerce.stock import OutOfStock
 from haat.commerce.tax import TaxTable, line_tax
 from haat.core.errors import Conflict, NotFound
+from haat.fx.display import DisplayConverter, converter_for
 from haat.identity.actor import Actor
+from haat.insights.models import EventKind
+from haat.insights.recorder import record
 
 MAX_LINES = 100
 
@@ -77,23 +80,52 @@ def totals(lines: list[CartLineOut]) -> list[CurrencyTotal]:
     ]
 
 
-async def get_cart(session: AsyncSession, actor: Actor) -> CartOut:
+def show_in(cart: CartOut, display: DisplayConverter) -> CartOut:
+    """Add the approximate display amounts to ``cart`` (lines and per-currency totals);
+    the amounts of record are left as they are."""
+    cart.display_currency = display.target
+    for line in cart.lines:
+        line.display_price = display.price(line.seen_price_minor, line.currency)
+        line.display_total = display.price(line.total_minor, line.currency)
+    for total in cart.totals:
+        total.display_total = display.price(total.total_minor, total.currency)
+    return cart
+
+
+async def get_cart(
+    session: AsyncSession, actor: Actor, display_currency: str | None = None
+) -> CartOut:
+    """The caller's cart priced with GST, with display amounts in ``display_currency`` (or
+    the user's currency; `haat.fx.display`). Raises 401."""
     user_id = actor.require_user()
     taxes = await TaxTable.load(session)
     lines = [price_line(line, p, taxes) for line, p in await cart_rows(session, user_id)]
-    return CartOut(lines=lines, totals=totals(lines))
+    display = await converter_for(session, actor, display_currency, (x.currency for x in lines))
+    return show_in(CartOut(lines=lines, totals=totals(lines)), display)
 
 
 async def add_item(
-    session: AsyncSession, actor: Actor, product_id: uuid.UUID, quantity: int
+    session: AsyncSession,
+    actor: Actor,
+    product_id: uuid.UUID,
+    quantity: int,
+    display_currency: str | None = None,
 ) -> CartOut:
     """Add ``quantity`` of a public product (to the line already there, if any), at today's
     price. Raises 404 (not public), 409 `OutOfStock` or when the cart has 100 lines."""
     user_id = actor.require_user()
-    product = await public_product(session, product_id)
-    line = await session.scalar(
-        select(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
-    )
+    found = (
+        await session.execute(
+            select(Product, CartLine)
+            .outerjoin(
+                CartLine, and_(CartLine.product_id == Product.id, CartLine.user_id == user_id)
+            )
+            .where(Product.id == product_id)
+        )
+    ).one_or_none()
+    if found is None or found[0].status != ProductStatus.APPROVED:
+        raise NotFound("No such product")
+    product, line = found
     wanted = quantity + (line.quantity if line else 0)
     if product.stock_quantity < wanted:
         raise OutOfStock(
@@ -102,11 +134,6 @@ async def add_item(
             available=product.stock_quantity,
         )
     if line is None:
-        count = await session.scalar(
-            select(func.count()).select_from(CartLine).where(CartLine.user_id == user_id)
-        )
-        if (count or 0) >= MAX_LINES:
-            raise Conflict(f"A cart holds at most {MAX_LINES} different products")
         session.add(
             CartLine(
                 user_id=user_id,
@@ -120,11 +147,35 @@ async def add_item(
         line.quantity = wanted
         line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
     await session.flush()
-    return await get_cart(session, actor)
+    cart = await get_cart(session, actor, display_currency)
+    if line is None and len(cart.lines) > MAX_LINES:
+        # Counted with the new line in place; the request's rollback takes it out again.
+        raise Conflict(f"A cart holds at most {MAX_LINES} different products")
+    _record_change(session, actor, product, quantity)
+    return cart
+
+
+def _record_change(session: AsyncSession, actor: Actor, product: Product, change: int) -> None:
+    """A behaviour event for ``change`` more (or, negative, fewer) units in the cart."""
+    if change:
+        kind = EventKind.CART_ITEM_ADDED if change > 0 else EventKind.CART_ITEM_REMOVED
+        record(
+            session,
+            actor,
+            kind,
+            product_id=product.id,
+            quantity=abs(change),
+            price_minor=product.price_minor,
+            currency=product.currency,
+        )
 
 
 async def set_quantity(
-    session: AsyncSession, actor: Actor, product_id: uuid.UUID, quantity: int
+    session: AsyncSession,
+    actor: Actor,
+    product_id: uuid.UUID,
+    quantity: int,
+    display_currency: str | None = None,
 ) -> CartOut:
     """Change a line's quantity; the line takes today's price (the buyer has seen it)."""
     user_id = actor.require_user()
@@ -140,34 +191,51 @@ async def set_quantity(
             product_id=str(product_id),
             available=product.stock_quantity,
         )
+    change = quantity - line.quantity
     line.quantity = quantity
     line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
     await session.flush()
-    return await get_cart(session, actor)
+    _record_change(session, actor, product, change)
+    return await get_cart(session, actor, display_currency)
 
 
-async def remove_item(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> CartOut:
+async def remove_item(
+    session: AsyncSession,
+    actor: Actor,
+    product_id: uuid.UUID,
+    display_currency: str | None = None,
+) -> CartOut:
     """Remove a line (idempotent)."""
     user_id = actor.require_user()
-    await session.execute(
-        delete(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+    removed = await session.scalar(
+        delete(CartLine)
+        .where(CartLine.user_id == user_id, CartLine.product_id == product_id)
+        .returning(CartLine.quantity)
     )
-    return await get_cart(session, actor)
+    if removed:
+        record(session, actor, EventKind.CART_ITEM_REMOVED, product_id=product_id, quantity=removed)
+    return await get_cart(session, actor, display_currency)
 
 
 async def clear(session: AsyncSession, actor: Actor) -> None:
     await session.execute(delete(CartLine).where(CartLine.user_id == actor.require_user()))
 
 
-async def list_favorites(session: AsyncSession, actor: Actor) -> list[FavoriteOut]:
-    """Favourites with today's price; a product no longer public shows as unavailable."""
+async def list_favorites(
+    session: AsyncSession, actor: Actor, display_currency: str | None = None
+) -> list[FavoriteOut]:
+    """Favourites with today's price (and its display amount in ``display_currency`` or the
+    user's currency); a product no longer public shows as unavailable."""
     user_id = actor.require_user()
-    rows = await session.execute(
-        select(Favorite, Product)
-        .join(Product, Product.id == Favorite.product_id)
-        .where(Favorite.user_id == user_id)
-        .order_by(Favorite.created_at.desc(), Favorite.id)
-    )
+    rows = (
+        await session.execute(
+            select(Favorite, Product)
+            .join(Product, Product.id == Favorite.product_id)
+            .where(Favorite.user_id == user_id)
+            .order_by(Favorite.created_at.desc(), Favorite.id)
+        )
+    ).all()
+    display = await converter_for(session, actor, display_currency, (p.currency for _, p in rows))
     return [
         FavoriteOut(
             product_id=p.id,
@@ -176,8 +244,9 @@ async def list_favorites(session: AsyncSession, actor: Actor) -> list[FavoriteOu
             currency=p.currency,
             added_at=f.created_at,
             available=p.status == ProductStatus.APPROVED and p.stock_quantity > 0,
+            display_price=display.price(p.price_minor, p.currency),
         )
-        for f, p in rows.all()
+        for f, p in rows
     ]
 
 
@@ -195,12 +264,16 @@ async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUI
             session.add(Favorite(user_id=user_id, product_id=product_id))
     except IntegrityError:
         return False
+    record(session, actor, EventKind.FAVORITE_ADDED, product_id=product_id)
     return True
 
 
 async def remove_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> None:
-    await session.execute(
-        delete(Favorite).where(
-            Favorite.user_id == actor.require_user(), Favorite.product_id == product_id
-        )
+    """Forget a favourite (idempotent)."""
+    removed = await session.scalar(
+        delete(Favorite)
+        .where(Favorite.user_id == actor.require_user(), Favorite.product_id == product_id)
+        .returning(Favorite.id)
     )
+    if removed is not None:
+        record(session, actor, EventKind.FAVORITE_REMOVED, product_id=product_id)

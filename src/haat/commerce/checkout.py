@@ -25,11 +25,13 @@ from haat.commerce.models import (
     Checkout,
     Order,
 )
-from haat.commerce.placing import open_order, order_item
+from haat.commerce.placing import next_order_numbers, open_order, order_item
 from haat.commerce.schemas import CartLineOut, CheckoutIn
 from haat.commerce.tax import TaxTable
 from haat.core.errors import Conflict, Unprocessable
 from haat.identity.actor import Actor
+from haat.insights.models import EventKind
+from haat.insights.recorder import record
 
 
 class CheckoutConflict(Conflict):
@@ -90,15 +92,35 @@ async def checkout(
     priced = [(price_line(line, product, taxes), product) for line, product in lines]
     for out, product in priced:
         _validate(out, product)
+    # Rows are locked in product id order, so concurrent checkouts of the same products
+    # queue behind each other instead of deadlocking.
+    for out, _product in sorted(priced, key=lambda pair: pair[0].product_id):
         await stock.take(session, out.product_id, out.quantity, out.title, public_only=True)
     by_business: dict[uuid.UUID, list[tuple[CartLineOut, Product]]] = defaultdict(list)
     for out, product in priced:
         by_business[product.business_id].append((out, product))
-    for business_id, group in sorted(by_business.items(), key=lambda kv: str(kv[0])):
-        await _make_order(session, actor, record_.id, business_id, group, body)
+    groups = sorted(by_business.items(), key=lambda kv: str(kv[0]))
+    numbers = await next_order_numbers(session, len(groups))
+    made = [
+        _make_order(session, actor, record_.id, number, business_id, group, body)
+        for number, (business_id, group) in zip(numbers, groups, strict=True)
+    ]
     await clear(session, actor)
     await session.flush()
-    return await existing_orders(session, record_.id), True
+    for order in made:
+        record(
+            session,
+            actor,
+            EventKind.CHECKED_OUT,
+            checkout_id=record_.id,
+            order_id=order.id,
+            order_number=order.number,
+            business_id=order.business_id,
+            currency=order.currency,
+            total_minor=order.total_minor,
+            lines=len(order.items),
+        )
+    return made, True
 
 
 def _validate(line: CartLineOut, product: Product) -> None:
@@ -116,14 +138,15 @@ def _validate(line: CartLineOut, product: Product) -> None:
         )
 
 
-async def _make_order(
+def _make_order(
     session: AsyncSession,
     actor: Actor,
     checkout_id: uuid.UUID,
+    number: str,
     business_id: uuid.UUID,
     group: list[tuple[CartLineOut, Product]],
     body: CheckoutIn,
-) -> None:
+) -> Order:
     currencies = {line.currency for line, _ in group}
     if len(currencies) != 1:
         raise CheckoutConflict(
@@ -134,10 +157,11 @@ async def _make_order(
         order_item(product, position, line.seen_price_minor, line.quantity, line.tax_rate_bp)
         for position, (line, product) in enumerate(group)
     ]
-    await open_order(
+    return open_order(
         session,
         actor,
         items,
+        number=number,
         history_note="checkout",
         checkout_id=checkout_id,
         business_id=business_id,

@@ -3,10 +3,12 @@ snapshots (title, SKU, price, GST), the totals derived from them, and the first 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from haat.catalog.models import Product
 from haat.commerce.models import Order, OrderItem, OrderNumberCounter, OrderStatus, PaymentStatus
@@ -16,24 +18,32 @@ from haat.core.db import utcnow
 from haat.identity.actor import Actor
 
 
-async def next_order_number(session: AsyncSession) -> str:
-    """``HT-YYYY-NNNNNN``: a PostgreSQL sequence (no lock held), or a counter row on SQLite
-    (whose write lock serialises writers anyway). Unique, not gap-free."""
+async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]:
+    """``count`` new numbers ``HT-YYYY-NNNNNN``, ascending, in one statement: a PostgreSQL
+    sequence (no lock held), or a counter row on SQLite (whose write lock serialises writers
+    anyway). Unique, not gap-free."""
     year = utcnow().year
     if session.get_bind().dialect.name == "postgresql":
-        value = await session.scalar(select(func.nextval(literal("order_number_seq"))))
+        values = sorted(
+            await session.scalars(
+                select(func.nextval(literal("order_number_seq"))).select_from(
+                    func.generate_series(1, count)
+                )
+            )
+        )
     else:
         result = await session.execute(
             update(OrderNumberCounter)
             .where(OrderNumberCounter.year == year)
-            .values(last=OrderNumberCounter.last + 1)
+            .values(last=OrderNumberCounter.last + count)
             .returning(OrderNumberCounter.last)
         )
-        value = result.scalar()
-        if value is None:
-            session.add(OrderNumberCounter(year=year, last=1))
-            value = 1
-    return f"HT-{year}-{int(value or 0):06d}"
+        last = result.scalar()
+        if last is None:
+            session.add(OrderNumberCounter(year=year, last=count))
+            last = count
+        values = list(range(last - count + 1, last + 1))
+    return [f"HT-{year}-{int(value):06d}" for value in values]
 
 
 def order_item(
@@ -55,20 +65,24 @@ def order_item(
     )
 
 
-async def open_order(
+def open_order(
     session: AsyncSession,
     actor: Actor,
     items: list[OrderItem],
     *,
+    number: str,
     history_note: str,
     **fields: Any,
 ) -> Order:
-    """A pending, unpaid order holding ``items``, its totals summed from them, numbered, with
-    its first history row. ``fields`` are the other `Order` columns (business, currency, ...)."""
+    """A pending, unpaid order ``number`` holding ``items``, its totals summed from them,
+    with its first history row, added to ``session`` (written at its next flush, with the
+    other orders of a checkout). ``fields`` are the other `Order` columns (business,
+    currency, ...). The order's ``items`` are set, so it can be shown without a query."""
     tax = sum(i.tax_minor for i in items)
     subtotal = sum(i.line_total_minor for i in items) - tax
     order = Order(
-        number=await next_order_number(session),
+        id=uuid.uuid4(),
+        number=number,
         status=OrderStatus.PENDING,
         payment_status=PaymentStatus.UNPAID,
         subtotal_minor=subtotal,
@@ -78,9 +92,9 @@ async def open_order(
         **fields,
     )
     session.add(order)
-    await session.flush()
     for item in items:
         item.order_id = order.id
         session.add(item)
+    set_committed_value(order, "items", items)
     record(session, order, actor, None, OrderStatus.PENDING, history_note)
     return order

@@ -31,6 +31,7 @@ from haat.core.dates import IsoDate
 from haat.core.deps import DbSession, IdempotencyKey
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
+from haat.fx.schemas import DisplayCurrency
 from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
 
@@ -41,41 +42,59 @@ tax_router = APIRouter(prefix="/api/tax-rates", tags=["tax"])
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-@cart_router.get("", response_model=CartOut, responses=responses(401))
-async def get_cart(actor: AuthenticatedActor, session: DbSession) -> CartOut:
-    """The open cart: lines at the price seen, today's price, availability, totals with GST."""
-    return await cart.get_cart(session, actor)
+@cart_router.get("", response_model=CartOut, responses=responses(401, 422))
+async def get_cart(
+    actor: AuthenticatedActor, session: DbSession, display_currency: DisplayCurrency = None
+) -> CartOut:
+    """The open cart: lines at the price seen, today's price, availability, totals with GST
+    per currency, and each amount approximately in `display_currency` (default: yours)."""
+    return await cart.get_cart(session, actor, display_currency)
 
 
 @cart_router.post("/items", response_model=CartOut, responses=responses(401, 404, 409, 422))
-async def add_item(data: CartItemIn, actor: AuthenticatedActor, session: DbSession) -> CartOut:
+async def add_item(
+    data: CartItemIn,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    display_currency: DisplayCurrency = None,
+) -> CartOut:
     """Add a product (or more of it)."""
-    return await cart.add_item(session, actor, data.product_id, data.quantity)
+    return await cart.add_item(session, actor, data.product_id, data.quantity, display_currency)
 
 
 @cart_router.patch(
     "/items/{product_id:uuid}", response_model=CartOut, responses=responses(401, 404, 409, 422)
 )
 async def set_quantity(
-    product_id: uuid.UUID, data: CartQuantityIn, actor: AuthenticatedActor, session: DbSession
+    product_id: uuid.UUID,
+    data: CartQuantityIn,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    display_currency: DisplayCurrency = None,
 ) -> CartOut:
     """Change the quantity; the line takes today's price."""
-    return await cart.set_quantity(session, actor, product_id, data.quantity)
+    return await cart.set_quantity(session, actor, product_id, data.quantity, display_currency)
 
 
 @cart_router.delete(
     "/items/{product_id:uuid}", response_model=CartOut, responses=responses(401, 404, 422)
 )
 async def remove_item(
-    product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
+    product_id: uuid.UUID,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    display_currency: DisplayCurrency = None,
 ) -> CartOut:
-    return await cart.remove_item(session, actor, product_id)
+    return await cart.remove_item(session, actor, product_id, display_currency)
 
 
-@favorites_router.get("", response_model=list[FavoriteOut], responses=responses(401))
-async def list_favorites(actor: AuthenticatedActor, session: DbSession) -> list[FavoriteOut]:
-    """Favourites with today's price and availability."""
-    return await cart.list_favorites(session, actor)
+@favorites_router.get("", response_model=list[FavoriteOut], responses=responses(401, 422))
+async def list_favorites(
+    actor: AuthenticatedActor, session: DbSession, display_currency: DisplayCurrency = None
+) -> list[FavoriteOut]:
+    """Favourites with today's price (also approximately in `display_currency`, default
+    yours) and availability."""
+    return await cart.list_favorites(session, actor, display_currency)
 
 
 @favorites_router.put("/{product_id:uuid}", status_code=204, responses=responses(401, 404))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from haat.commerce.models import OrderStatus, PaymentStatus
+from haat.fx.schemas import DisplayPrice
 
 Quantity = Annotated[int, Field(ge=1, le=10_000)]
 
@@ -37,6 +38,12 @@ class CartLineOut(BaseModel):
     subtotal_minor: int
     tax_minor: int
     total_minor: int
+    display_price: DisplayPrice | None = Field(
+        default=None, description="`seen_price_minor` in the display currency, approximate"
+    )
+    display_total: DisplayPrice | None = Field(
+        default=None, description="`total_minor` in the display currency, approximate"
+    )
 
 
 class CurrencyTotal(BaseModel):
@@ -45,11 +52,19 @@ class CurrencyTotal(BaseModel):
     tax_minor: int
     shipping_minor: int
     total_minor: int
+    display_total: DisplayPrice | None = Field(
+        default=None, description="`total_minor` in the display currency, approximate"
+    )
 
 
 class CartOut(BaseModel):
     lines: list[CartLineOut]
-    totals: list[CurrencyTotal]
+    totals: list[CurrencyTotal] = Field(
+        description="one per currency: amounts in different currencies are never added"
+    )
+    display_currency: str | None = Field(
+        default=None, description="the currency of the `display_*` amounts, if any"
+    )
 
 
 class FavoriteOut(BaseModel):
@@ -59,6 +74,9 @@ class FavoriteOut(BaseModel):
     currency: str
     available: bool
     added_at: datetime
+    display_price: DisplayPrice | None = Field(
+        default=None, description="`price_minor` in the display currency, approximate"
+    )
 
 
 class Address(BaseModel):

@@ -21,6 +21,8 @@ from haat.commerce.models import Order, OrderItem, OrderStatus, OrderStatusChang
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden, InvalidTransition, NotFound
 from haat.identity.actor import Actor
+from haat.insights import recorder as events
+from haat.insights.models import EventKind
 
 S = OrderStatus
 STAFF = frozenset({BusinessRole.ADMIN, BusinessRole.EDITOR})
@@ -127,6 +129,19 @@ async def change_status(
         raise InvalidTransition("The order changed while you were acting; reload it")
     if target == S.CANCELLED:
         await restock(session, order_id)
+        if order.buyer_id is not None:  # a shopper's order (not a walk-in sale)
+            events.record(
+                session,
+                actor,
+                EventKind.ORDER_CANCELLED,
+                user_id=order.buyer_id,
+                order_id=order.id,
+                order_number=order.number,
+                from_status=before,
+                by="buyer" if is_buyer and not staff else "staff",
+                currency=order.currency,
+                total_minor=order.total_minor,
+            )
     record(session, order, actor, before, target, note)
     await session.flush()
     await session.refresh(order)

@@ -59,8 +59,18 @@ class TaxTable:
 
     @classmethod
     async def load(cls, session: AsyncSession) -> TaxTable:
-        parents = dict((await session.execute(select(Category.id, Category.parent_id))).all())
-        rates = dict((await session.execute(select(TaxRate.category_id, TaxRate.rate_bp))).all())
+        """Every category with its parent and rate, in one query."""
+        rows = await session.execute(
+            select(Category.id, Category.parent_id, TaxRate.rate_bp).outerjoin(
+                TaxRate, TaxRate.category_id == Category.id
+            )
+        )
+        parents: dict[uuid.UUID, uuid.UUID | None] = {}
+        rates: dict[uuid.UUID, int] = {}
+        for category_id, parent_id, rate_bp in rows.all():
+            parents[category_id] = parent_id
+            if rate_bp is not None:
+                rates[category_id] = rate_bp
         return cls(parents, rates)
 
     def rate_bp(self, category_id: uuid.UUID | None) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce import stock
 from haat.commerce.models import Order, OrderItem
-from haat.commerce.placing import open_order, order_item
+from haat.commerce.placing import next_order_numbers, open_order, order_item
 from haat.commerce.schemas import WalkInOrderIn
 from haat.commerce.tax import TaxTable
 from haat.core.errors import Unprocessable
@@ -57,10 +57,12 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
         items.append(order_item(product, position, product.price_minor, line.quantity, rate))
     if len(currencies) != 1:
         raise Unprocessable("The products of one order must share a currency")
-    order = await open_order(
+    (number,) = await next_order_numbers(session)
+    order = open_order(
         session,
         actor,
         items,
+        number=number,
         history_note="walk-in sale",
         business_id=customer.business_id,
         customer_id=customer.id,

@@ -3,13 +3,15 @@
 Public listings, searches and product pages are the same for every anonymous visitor, so their
 200 responses are kept in memory for a few seconds (``PUBLIC_CACHE_TTL_S``, 0 turns it off)
 and served without touching the database. Past the TTL an entry is served stale for as long
-again while one request recomputes it. Requests with credentials (Authorization or cookie)
-or ``Cache-Control: no-cache`` always reach the app.
+again while one request recomputes it. Requests with credentials (Authorization, or a cookie other
+than the anonymous visitor id `haat.core.events.VISITOR_COOKIE`) or ``Cache-Control: no-cache``
+always reach the app. A hit records the behaviour events (product viewed, search) that the
+cached response's own request recorded, for the visitor of the hit (``on_hit``).
 
 Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
-clusters) empties this worker's cache at once, and, with ``REDIS_URL`` set, every other
-worker's through a Redis pub/sub message. Without Redis other workers may serve a response
-up to the TTL old.
+clusters, and the FX rates of the display prices) empties this worker's cache at once, and,
+with ``REDIS_URL`` set, every other worker's through a Redis pub/sub message. Without Redis
+other workers may serve a response up to the TTL old.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import structlog
@@ -25,8 +27,14 @@ from cachetools import TTLCache
 from redis.asyncio import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from haat.core.events import SCOPE_EVENTS, Row, only_visitor_cookie
+
 log = structlog.get_logger("haat.cache")
-CATALOGUE_TABLES = frozenset({"products", "product_images", "categories", "businesses", "clusters"})
+# Tables whose rows cached responses show; fx_rates for the display prices in the viewer's
+# currency (a response varies by its ``display_currency`` parameter through the query string).
+CATALOGUE_TABLES = frozenset(
+    {"products", "product_images", "categories", "businesses", "clusters", "fx_rates"}
+)
 CHANNEL = "haat:catalogue-changed"
 MAX_BODY = 512 * 1024
 
@@ -36,6 +44,12 @@ class CachedResponse:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     stored_at: float
+    # Behaviour events the response's request emitted, recorded again on every hit.
+    events: tuple[Row, ...] = ()
+
+
+# Called on a hit with the cached response's events and the hit's request headers.
+HitHook = Callable[[list[Row], list[tuple[bytes, bytes]]], None]
 
 
 class PublicCache:
@@ -52,6 +66,7 @@ class PublicCache:
         self._listener: asyncio.Task[None] | None = None
         self._redis: Redis | None = None
         self._publishing: set[asyncio.Task[None]] = set()
+        self.on_hit: HitHook | None = None
 
     @property
     def enabled(self) -> bool:
@@ -130,7 +145,7 @@ class PublicCacheMiddleware:
         if not path.startswith(self.prefixes):
             return None
         for name, value in scope["headers"]:
-            if name in (b"authorization", b"cookie"):
+            if name == b"authorization" or (name == b"cookie" and not only_visitor_cookie(value)):
                 return None
             if name == b"cache-control" and b"no-cache" in value:
                 return None
@@ -144,13 +159,13 @@ class PublicCacheMiddleware:
         entry = self.cache.get(key)
         if entry is not None and (self.cache.is_fresh(entry) or key in self.inflight):
             # Fresh, or stale while another request is already recomputing it.
-            await self._serve(entry, send)
+            await self._serve(entry, scope, send)
             return
         if entry is None and key in self.inflight:
             # Another request is computing this response: wait for it instead of stampeding.
             entry = await asyncio.shield(self.inflight[key])
             if entry is not None:
-                await self._serve(entry, send)
+                await self._serve(entry, scope, send)
                 return
         leader = key not in self.inflight
         done: asyncio.Future[CachedResponse | None] = asyncio.get_running_loop().create_future()
@@ -164,7 +179,12 @@ class PublicCacheMiddleware:
             if not done.done():
                 done.set_result(None)
 
-    async def _serve(self, entry: CachedResponse, send: Send) -> None:
+    async def _serve(self, entry: CachedResponse, scope: Scope, send: Send) -> None:
+        if entry.events and self.cache.on_hit is not None:
+            try:
+                self.cache.on_hit(list(entry.events), scope["headers"])
+            except Exception:  # recording is never worth failing a response for
+                log.exception("cache.hit_hook_failed")
         age = str(int(time.monotonic() - entry.stored_at)).encode()
         headers = [*entry.headers, (b"x-cache", b"HIT"), (b"age", age)]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -197,7 +217,8 @@ class PublicCacheMiddleware:
                             for k, v in start["headers"]
                             if k not in (b"x-cache", b"x-request-id")
                         ]
-                        stored = CachedResponse(headers, body, time.monotonic())
+                        events = tuple(scope.get(SCOPE_EVENTS, ()))
+                        stored = CachedResponse(headers, body, time.monotonic(), events)
                         self.cache.put(key, stored, generation)
                         done.set_result(stored)
             await send(message)

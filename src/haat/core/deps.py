@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import Database, session_scope
+from haat.core.events import EVENT_SINK, EventBuffer
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -17,6 +18,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed once when the handler returns without error."""
     db: Database = request.app.state.db
     async with session_scope(db, write=request.method not in SAFE_METHODS) as session:
+        events: EventBuffer | None = getattr(request.app.state, "events", None)
+        if events is not None:  # behaviour events of this request, written after its commit
+            session.sync_session.info[EVENT_SINK] = events.for_request(request.scope)
         yield session
 
 

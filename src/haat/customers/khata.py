@@ -18,13 +18,15 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business
 from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.pagination import PageParams, paginate
+from haat.customers import balances
+from haat.customers.balances import effect, effect_column
 from haat.customers.models import EntryKind, KhataEntry
 from haat.customers.schemas import (
     BalanceOut,
@@ -46,19 +48,6 @@ class AlreadyReversed(Conflict):
 
 class ReversalOfReversal(Conflict):
     code, title = "reversal_not_reversible", "A reversal cannot itself be reversed"
-
-
-def effect(kind: EntryKind, amount_minor: int) -> int:
-    """The signed change an entry makes to the balance (minor units)."""
-    return -amount_minor if kind == EntryKind.PAYMENT else amount_minor
-
-
-def effect_column() -> ColumnElement[int]:
-    """`effect` as SQL over `KhataEntry`."""
-    return case(
-        (KhataEntry.kind == EntryKind.PAYMENT, -KhataEntry.amount_minor),
-        else_=KhataEntry.amount_minor,
-    )
 
 
 def entry_out(entry: KhataEntry, reversed_by_id: uuid.UUID | None = None) -> EntryOut:
@@ -104,6 +93,7 @@ async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -
     )
     session.add(entry)
     await session.flush()
+    await balances.apply(session, entry)
     return entry
 
 
@@ -157,6 +147,7 @@ async def reverse_entry(
             session.add(reversal)
     except IntegrityError:
         raise AlreadyReversed() from None
+    await balances.apply(session, reversal, original)
     return reversal
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
+from haat.core.db import Base, IdMixin, TimestampMixin, enum_type, utcnow
 
 
 class EntryKind(enum.StrEnum):
@@ -115,3 +115,46 @@ class KhataEntry(IdMixin, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+class KhataBalance(Base):
+    """A customer's running khata balance (the sum of `effect` over their entries), kept in
+    the same transaction as every entry (`haat.customers.balances`), so that the business
+    summary reads 5,000 balances instead of summing 200,000 entries."""
+
+    __tablename__ = "khata_balances"
+    __table_args__ = (Index("ix_khata_balances_business_balance", "business_id", "balance_minor"),)
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    balance_minor: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class KhataAgeingDay(Base):
+    """What a customer's entries of one day add to their dues for FIFO ageing: the sum of
+    the increases (credits, positive adjustments) of that day that were not reversed. Kept
+    in the same transaction as every entry (`haat.customers.balances`); the business summary
+    ages the last 90 days from these rows alone."""
+
+    __tablename__ = "khata_ageing_days"
+    __table_args__ = (
+        # Covers the summary's scan: a business's recent days, per customer.
+        Index(
+            "ix_khata_ageing_days_business_day",
+            "business_id",
+            "day",
+            "customer_id",
+            "increase_minor",
+        ),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    business_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    increase_minor: Mapped[int] = mapped_column(BigInteger)

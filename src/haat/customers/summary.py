@@ -10,10 +10,12 @@ c is min(B, S(c)); the buckets are differences of that at c = today - 30, - 60, 
     61-90  = min(B, S(t-90)) - min(B, S(t-60))
     90+    = B - min(B, S(t-90))
 
-so one grouped pass over the business's entries gives every bucket, with no window function
-or per-entry sort (about 60 ms for 200,000 entries, see bench/khata_summary.py). Reversed
-entries and their reversals are left out of the ageing as if never made (the pair sums to
-zero, so B is unchanged).
+Both come from roll-ups kept in the transaction of every entry (`haat.customers.balances`):
+B is each customer's running balance, and S(c) a sum over the customer's ageing days (the
+day's unreversed increases) of the last 90 days, so one grouped pass over those rows gives
+every bucket, with no scan of the entries, window function or per-entry sort (figures in
+bench/khata_summary.py). Reversed entries and their reversals are left out of the ageing as
+if never made (the pair sums to zero, so B is unchanged).
 Only customers with B > 0 age; the buckets sum to the total receivable. Days are UTC.
 """
 
@@ -25,11 +27,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from haat.businesses.service import get_business, require_role
-from haat.customers.khata import business_currency, effect_column
-from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.khata import business_currency
+from haat.customers.models import EntryKind, KhataAgeingDay, KhataBalance, KhataEntry
 from haat.customers.schemas import Ageing, SummaryOut, utc_today
 from haat.customers.service import READERS
 from haat.identity.actor import Actor
@@ -48,71 +49,11 @@ def _month_bounds(today: date) -> tuple[date, date]:
     return first, following
 
 
-def _is_increase(entry: type[KhataEntry] | Any) -> ColumnElement[bool]:
-    """True for rows that raise the balance: credits and adjustments with a positive amount,
-    and reversals of payments (a payment with a negative amount)."""
-    return (entry.kind != EntryKind.PAYMENT) == (entry.amount_minor > 0)
-
-
-def summary_statement(business_id: uuid.UUID, today: date) -> Any:
-    """The one SELECT that computes the summary row (see the module docstring).
-
-    S(c) is summed over every entry of the business in one grouped scan; reversed pairs are
-    then taken out of it by subtracting, per customer, the increase of each pair (the
-    original, or the reversal of a payment), found through the few rows with ``reverses_id``.
-    """
-    cutoffs = [today - timedelta(days=d) for d in BUCKET_DAYS]
-    size = func.abs(KhataEntry.amount_minor)
-    per_customer = (
-        select(
-            KhataEntry.customer_id,
-            func.sum(effect_column()).label("balance"),
-            *[
-                func.coalesce(
-                    func.sum(size).filter(_is_increase(KhataEntry), KhataEntry.occurred_on >= c),
-                    0,
-                ).label(f"s{d}")
-                for d, c in zip(BUCKET_DAYS, cutoffs, strict=True)
-            ],
-        )
-        .where(KhataEntry.business_id == business_id)
-        .group_by(KhataEntry.customer_id)
-        .subquery("per_customer")
-    )
-    # A pair's increase is the original (credit, positive adjustment) or the reversal (of a
-    # payment or negative adjustment); the original's day is looked up by primary key.
-    reversal, original = aliased(KhataEntry), aliased(KhataEntry)
-    original_day = (
-        select(original.occurred_on).where(original.id == reversal.reverses_id).scalar_subquery()
-    )
-    increase_day = case((_is_increase(reversal), reversal.occurred_on), else_=original_day)
-    pairs = (
-        select(
-            reversal.customer_id,
-            *[
-                func.coalesce(
-                    func.sum(func.abs(reversal.amount_minor)).filter(increase_day >= c), 0
-                ).label(f"r{d}")
-                for d, c in zip(BUCKET_DAYS, cutoffs, strict=True)
-            ],
-        )
-        .where(reversal.business_id == business_id, reversal.reverses_id.is_not(None))
-        .group_by(reversal.customer_id)
-        .subquery("pairs")
-    )
-    b = per_customer.c.balance
-    owed = b > 0
-    # min(B, S(t-d)) with S net of reversed pairs
-    younger = [
-        _least(b, per_customer.c[f"s{d}"] - func.coalesce(pairs.c[f"r{d}"], 0)) for d in BUCKET_DAYS
-    ]
-    buckets = [younger[0], younger[1] - younger[0], younger[2] - younger[1], b - younger[2]]
-
-    def total(expr: Any) -> ColumnElement[Any]:
-        return func.coalesce(func.sum(expr).filter(owed), 0)
-
+def collections_this_month(business_id: uuid.UUID, today: date) -> Any:
+    """The payments of ``today``'s calendar month (net of reversed payments), as a scalar
+    subquery, in minor units."""
     first, following = _month_bounds(today)
-    collections = (
+    return (
         select(func.coalesce(func.sum(KhataEntry.amount_minor), 0))
         .where(
             KhataEntry.business_id == business_id,
@@ -122,13 +63,53 @@ def summary_statement(business_id: uuid.UUID, today: date) -> Any:
         )
         .scalar_subquery()
     )
-    return select(
-        total(b),
-        func.coalesce(func.sum(-b).filter(b < 0), 0),
-        func.count().filter(owed),
-        *[total(x) for x in buckets],
-        collections,
-    ).select_from(per_customer.outerjoin(pairs, pairs.c.customer_id == per_customer.c.customer_id))
+
+
+def summary_statement(business_id: uuid.UUID, today: date) -> Any:
+    """The one SELECT that computes the summary row (see the module docstring).
+
+    B is each customer's running balance (`KhataBalance`). S(c), net of reversed pairs, is
+    summed over the customer's ageing days (`KhataAgeingDay`) dated on or after the oldest
+    cutoff (today - 90 days), read from the covering ``ix_khata_ageing_days_business_day``.
+    """
+    cutoffs = [today - timedelta(days=d) for d in BUCKET_DAYS]
+    day = KhataAgeingDay
+    recent = (
+        select(
+            day.customer_id,
+            *[
+                func.coalesce(func.sum(day.increase_minor).filter(day.day >= c), 0).label(f"s{d}")
+                for d, c in zip(BUCKET_DAYS, cutoffs, strict=True)
+            ],
+        )
+        .where(day.business_id == business_id, day.day >= min(cutoffs))
+        .group_by(day.customer_id)
+        .subquery("recent")
+    )
+    b = KhataBalance.balance_minor
+    owed = b > 0
+    younger = [_least(b, func.coalesce(recent.c[f"s{d}"], 0)) for d in BUCKET_DAYS]  # min(B, S)
+    buckets = [younger[0], younger[1] - younger[0], younger[2] - younger[1], b - younger[2]]
+
+    def total(expr: Any) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(expr).filter(owed), 0)
+
+    collections = collections_this_month(business_id, today)
+    return (
+        select(
+            total(b),
+            func.coalesce(func.sum(-b).filter(b < 0), 0),
+            func.count().filter(owed),
+            *[total(x) for x in buckets],
+            collections,
+        )
+        .select_from(
+            KhataBalance.__table__.outerjoin(
+                recent, recent.c.customer_id == KhataBalance.customer_id
+            )
+        )
+        .where(KhataBalance.business_id == business_id)
+    )
 
 
 async def business_summary(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
+from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from haat.core.db import utcnow
@@ -85,3 +86,35 @@ class ConversionOut(BaseModel):
     requested_on: date = Field(description="the date the conversion was asked for")
     via: str | None = Field(None, description="the currency crossed through, e.g. USD")
     rates: list[FxRateOut] = Field(description="the stored rates the rate was derived from")
+
+
+class DisplayPrice(BaseModel):
+    """An amount shown in the viewer's currency for information only: approximate, never
+    charged. The amount of record is the original price and currency beside it."""
+
+    currency: str = Field(description="the viewer's display currency")
+    converted: bool = Field(
+        description="false when no exchange rate is stored: show the original price only"
+    )
+    approximate: Literal[True] = Field(
+        default=True, description="always true: display only, never charged"
+    )
+    amount_minor: int | None = Field(
+        default=None, description="the converted amount in minor units of `currency` (half-even)"
+    )
+    rate: RateText | None = Field(
+        default=None, description="units of `currency` per 1 unit of the original currency"
+    )
+    rate_as_of: date | None = Field(default=None, description="date of the (oldest) rate used")
+    via: str | None = Field(default=None, description="the currency crossed through, e.g. USD")
+
+
+# The viewer's currency on every endpoint that shows prices (`haat.fx.display`).
+DisplayCurrency = Annotated[
+    Currency | None,
+    Query(
+        description="ISO 4217 code to show approximate prices in, beside the original ones "
+        "(default: the signed-in user's currency)",
+        examples=["EUR"],
+    ),
+]

@@ -11,14 +11,17 @@ from haat.identity.models import PlatformRole
 
 @dataclass(frozen=True)
 class Actor:
-    """An authenticated user (``user_id`` set) or an anonymous visitor."""
+    """An authenticated user (``user_id`` set) or an anonymous visitor. ``visitor_id`` is the
+    client's anonymous session id (`haat.core.events.visitor_id`), if it sent one: it only
+    groups behaviour events and grants nothing."""
 
     user_id: uuid.UUID | None = None
     platform_role: PlatformRole = PlatformRole.BUYER
+    visitor_id: str | None = None
 
     @classmethod
-    def anonymous(cls) -> Actor:
-        return cls()
+    def anonymous(cls, visitor_id: str | None = None) -> Actor:
+        return cls(visitor_id=visitor_id)
 
     @property
     def is_authenticated(self) -> bool:

@@ -12,10 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from haat.config import Settings
 from haat.core.deps import DbSession
 from haat.core.errors import Unauthenticated
+from haat.core.events import visitor_id
 from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
 from haat.identity.models import User
 
+CURRENT_USER = "haat.current_user"
 _bearer = HTTPBearer(auto_error=False, description="JWT access token from /api/auth/login")
 
 
@@ -25,8 +27,9 @@ async def get_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller: anonymous without a token; 401 for a bad, expired or disabled one."""
+    visitor = visitor_id(request.scope["headers"])
     if credentials is None:
-        return Actor.anonymous()
+        return Actor.anonymous(visitor)
     settings: Settings = request.app.state.settings
     try:
         claims = decode_access_token(
@@ -38,7 +41,10 @@ async def get_actor(
     user = await session.get(User, user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("Invalid or expired access token")
-    return Actor(user_id=user.id, platform_role=user.platform_role)
+    # The session's identity map holds objects weakly: keep the caller's row for the request,
+    # so that services reading it again (e.g. the display currency) find it without a query.
+    session.sync_session.info[CURRENT_USER] = user
+    return Actor(user_id=user.id, platform_role=user.platform_role, visitor_id=visitor)
 
 
 async def get_user_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:

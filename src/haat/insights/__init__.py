@@ -1,0 +1,1 @@
+"""Behaviour events, and later the churn / spend models and analytics that read them."""
