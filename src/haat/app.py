@@ -37,10 +37,10 @@ from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
-from haat.payments.providers import Providers
-from haat.payments.router import order_money_router, payments_router
 from haat.insights.recorder import replay_cached, store_writer
 from haat.insights.router import router as insights_router
+from haat.payments.providers import Providers
+from haat.payments.router import order_money_router, payments_router
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
