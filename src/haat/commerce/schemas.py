@@ -177,7 +177,7 @@ class WalkInOrderIn(BaseModel):
 
 
 class TaxRateIn(BaseModel):
-    rate_bp: int = Field(ge=0, le=10_000, description="GST in basis points: 500 = 5 %")
+    rate_bp: int = Field(strict=True, ge=0, le=10_000, description="GST in basis points: 500 = 5 %")
     source: str = Field(min_length=3, max_length=500, description="the notification it is from")
 
 
