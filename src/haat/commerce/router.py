@@ -240,7 +240,7 @@ async def set_tax_rate(
     return _rate_out(*await tax.set_rate(session, actor, category_id, data.rate_bp, data.source))
 
 
-@tax_router.delete("/{category_id:uuid}", status_code=204, responses=responses(401, 403, 422))
+@tax_router.delete("/{category_id:uuid}", status_code=204, responses=responses(401, 403, 404, 422))
 async def remove_tax_rate(
     category_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> Response:
