@@ -36,6 +36,7 @@ from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
+from haat.quality.router import router as quality_router
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         cart_router,
         favorites_router,
         orders_router,
+        quality_router,
     ):
         app.include_router(router)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from haat.catalog.models import Product
+from haat.catalog.photo_quality import StaffQuality
 from haat.catalog.schemas import (
     BusinessSummary,
     CategorySummary,
@@ -20,12 +21,23 @@ def product_out(product: Product, storage: LocalStorage) -> ProductOut:
     return ProductOut(**_fields(product, storage))
 
 
-def product_admin_out(product: Product, storage: LocalStorage) -> ProductAdminOut:
-    """The staff view: adds the rejection reason."""
-    return ProductAdminOut(**_fields(product, storage), rejection_reason=product.rejection_reason)
+def product_admin_out(
+    product: Product, storage: LocalStorage, quality: StaffQuality | None = None
+) -> ProductAdminOut:
+    """The staff view: adds the rejection reason and, from ``quality`` (what
+    `photo_quality.staff_quality` let the caller see), the photos' grades."""
+    quality = quality or StaffQuality()
+    return ProductAdminOut(
+        **_fields(product, storage, quality),
+        rejection_reason=product.rejection_reason,
+        photo_quality=quality.products.get(product.id),
+    )
 
 
-def _fields(p: Product, storage: LocalStorage) -> dict[str, Any]:
+def _fields(
+    p: Product, storage: LocalStorage, quality: StaffQuality | None = None
+) -> dict[str, Any]:
+    grades = quality.images if quality is not None else {}
     return {
         "id": p.id,
         "business": BusinessSummary.model_validate(p.business),
@@ -47,6 +59,7 @@ def _fields(p: Product, storage: LocalStorage) -> dict[str, Any]:
                 height=i.height,
                 content_type=i.content_type,
                 alt_text=i.alt_text,
+                quality=grades.get(i.id),
             )
             for i in p.images
         ],

@@ -71,9 +71,8 @@ def jpeg_quality_score(luma: FloatArray) -> float:
     """
     image = np.asarray(luma, dtype=np.float64) * 255.0
     features = [_wsb_features(image), _wsb_features(image.T)]
-    b, a, z = (np.mean([f[i] for f in features]) for i in range(3))
     # A flat block interior (a = 0) or no zero crossing (z = 0) is the extreme of blocking.
-    b, a, z = max(b, 1e-6), max(a, 1e-6), max(z, 1e-6)
+    b, a, z = (max(float(np.mean([f[i] for f in features])), 1e-6) for i in range(3))
     g1, g2, g3 = _WSB_GAMMA
     return float(_WSB_ALPHA + _WSB_BETA * b**g1 * a**g2 * z**g3)
 
@@ -129,7 +128,9 @@ def exposure_ev(luma: FloatArray, mask: NDArray[np.bool_] | None = None) -> floa
     return float(np.log2(max(float(linear.mean()), 1e-5) / 0.18))
 
 
-def clipped_fractions(luma: FloatArray, mask: NDArray[np.bool_] | None = None) -> tuple[float, float]:
+def clipped_fractions(
+    luma: FloatArray, mask: NDArray[np.bool_] | None = None
+) -> tuple[float, float]:
     """Fractions of pixels blown to white (luma >= 250/255) and crushed to black
     (luma <= 5/255), among the pixels where ``mask`` is true when it is given."""
     values = luma[mask] if mask is not None else luma.reshape(-1)
