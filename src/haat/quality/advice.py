@@ -140,8 +140,8 @@ ADVICE: dict[str, dict[str, str]] = {
         "bn": "কম্প্রেশনের ফলে চৌকো দাগ: আসল ফাইলটি পাঠান, চ্যাট অ্যাপে ফরোয়ার্ড করা কপি নয়",
         "ks": "کمپریشنہٕ سٟتؠ چھِ چوکور داغ: اصل فائل سوزِو، چیٹ ایپہِ ذریعہٕ سوزنہٕ آمٕژ کاپی نہٕ",
         "ta": "சுருக்கத்தால் கட்டங்கள் தெரிகின்றன: அரட்டை செயலி வழியாக அனுப்பிய நகலை அல்ல, அசல் கோப்பை அனுப்புங்கள்",
-        "de": "blockig durch Kompression: Senden Sie die Originaldatei, keine über eine "
-        "Chat-App weitergeleitete Kopie",
+        "de": "blockig durch Kompression: Senden Sie die Originaldatei, keine über einen "
+        "Messenger weitergeleitete Kopie",
         "fr": "pixelisée par la compression : envoyez le fichier d'origine, pas une copie "
         "transférée par une messagerie",
         "ja": "圧縮でブロック状になっています："

@@ -270,7 +270,10 @@ def weighted_harmonic_mean(factors: tuple[Factor, ...]) -> float:
 
 def advice_codes(factors: tuple[Factor, ...]) -> tuple[str, ...]:
     """Advice codes for the factors scoring below ``ADVICE_BELOW``, the costliest first (by
-    the factor's share of the harmonic mean's loss, w * (1/s - 1))."""
+    the factor's share of the harmonic mean's loss, w * (1/s - 1)). When nothing stands out
+    from the background, that is the only advice: the other measures then describe a blank."""
+    if any(f.name == "subject_fill" and f.value == 0 for f in factors):
+        return ("subject_missing",)
     weak = sorted(
         (f for f in factors if f.score < ADVICE_BELOW),
         key=lambda f: f.weight * (1 / max(f.score, _FLOOR) - 1),
@@ -282,8 +285,6 @@ def advice_codes(factors: tuple[Factor, ...]) -> tuple[str, ...]:
 def _code(factor: Factor) -> str:
     if factor.name == "exposure":
         return "too_dark" if factor.value < 0 else "too_bright"
-    if factor.name == "subject_fill" and factor.value == 0:
-        return "subject_missing"
     return {
         "resolution": "too_small",
         "sharpness": "blurry",

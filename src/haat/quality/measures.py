@@ -24,11 +24,14 @@ FloatArray = NDArray[np.floating]
 # ch. 1); 10 is about four of them, enough for the shading of a sheet or a wall.
 BACKGROUND_DELTA_E = 10.0
 BORDER_FRACTION = 0.04  # the outer 4 % of each side is the border ring read as background
-PLAIN_SHARE = 0.6  # a background is plain when this share of the border ring has its colour
-# A light backdrop surrounds its subject: when the "subject" box covers more than 90 % of the
-# frame, a light plain border is a blown-out sky or wall (clipped highlights to count), not a
-# backdrop. Dark borders spanning the frame stay backdrops (black cloth, a night sky): sensors
+# A dark background (L* <= 50: black cloth, a night sky, a vignette) is plain when 60 % of the
+# border ring has its colour; a light one must be a seamless backdrop, 90 % of the ring, and
+# must surround its subject (the subject box at most 90 % of the frame). Otherwise a light
+# "background" is taken for a blown-out sky or wall, whose clipped highlights count: sensors
 # clip highlights hard, while deep shadows are usually meant.
+DARK_PLAIN_SHARE = 0.6
+LIGHT_PLAIN_SHARE = 0.9
+LIGHT_L_STAR = 50.0
 SURROUNDED_AREA = 0.9
 # Wang, Sheikh & Bovik (2002), eq. 5: constants fitted to subjective scores of JPEG images.
 _WSB_ALPHA, _WSB_BETA = -245.9, 261.9
@@ -166,12 +169,12 @@ def find_subject(rgb: NDArray[np.uint8]) -> Subject:
     """Separate the subject from a plain background, if the photo has one.
 
     The background colour is the median CIELAB colour of the border ring (the outer 4 % of
-    each side); the background is "plain" when 60 % of the ring lies within ΔE*ab 10 of it
-    (CIE 1976 difference, ``skimage.color.deltaE_cie76``). Subject pixels are those farther
-    than ΔE 10 from it, cleaned by a 3 x 3 binary opening (``scipy.ndimage``); the box spans
-    the 0.5-99.5 % quantiles of their coordinates, so stray specks do not widen it. A light
-    (L* > 50) border around a "subject" box of more than 90 % of the frame is taken for a
-    blown-out part of a scene, not a backdrop (see ``SURROUNDED_AREA``).
+    each side). It is plain when enough of the ring lies within ΔE*ab 10 of it (CIE 1976
+    difference, ``skimage.color.deltaE_cie76``): 60 % for a dark background, 90 % for a light
+    one, which must also leave a margin around the subject (see ``LIGHT_PLAIN_SHARE``).
+    Subject pixels are those farther than ΔE 10 from it, cleaned by a 3 x 3 binary opening
+    (``scipy.ndimage``); the box spans the 0.5-99.5 % quantiles of their coordinates, so
+    stray specks do not widen it.
     """
     height, width = rgb.shape[:2]
     whole = np.ones((height, width), dtype=bool)
@@ -186,7 +189,9 @@ def find_subject(rgb: NDArray[np.uint8]) -> Subject:
         ]
     )
     background = np.median(border, axis=0)
-    if np.mean(deltaE_cie76(border, background) <= BACKGROUND_DELTA_E) < PLAIN_SHARE:
+    light = background[0] > LIGHT_L_STAR
+    share = np.mean(deltaE_cie76(border, background) <= BACKGROUND_DELTA_E)
+    if share < (LIGHT_PLAIN_SHARE if light else DARK_PLAIN_SHARE):
         return Subject(False, 1.0, whole, (0.0, 0.0, 1.0, 1.0))
     mask = ndimage.binary_opening(
         deltaE_cie76(lab, background) > BACKGROUND_DELTA_E, structure=np.ones((3, 3))
@@ -198,6 +203,6 @@ def find_subject(rgb: NDArray[np.uint8]) -> Subject:
     left, right = np.quantile(cols, [0.005, 0.995])
     box = (top / height, left / width, (bottom + 1) / height, (right + 1) / width)
     spans = (min(box[2] - box[0], 1.0), min(box[3] - box[1], 1.0))
-    if background[0] > 50 and spans[0] * spans[1] > SURROUNDED_AREA:
+    if light and spans[0] * spans[1] > SURROUNDED_AREA:
         return Subject(False, 1.0, whole, (0.0, 0.0, 1.0, 1.0))
     return Subject(True, float(max(spans)), mask, tuple(float(v) for v in box))  # type: ignore[arg-type]
