@@ -15,13 +15,13 @@ ENGLISH_WORDS = {
     "the", "and", "your", "with", "from", "near", "window", "daylight", "shoot", "hold",
     "steady", "phone", "tap", "focus", "light", "more", "too", "dark", "bright", "blurry",
     "small", "upload", "camera's", "least", "long", "side", "move", "out",
-    "sun", "turn", "down", "parts", "pure", "white", "black", "with", "avoid", "soft", "add",
+    "sun", "turn", "down", "parts", "pure", "white", "black", "avoid", "soft", "add",
     "front", "bounce", "card", "looks", "flat", "hazy", "wipe", "lens", "place", "product",
     "background", "different", "tone", "grainy", "does", "boost", "its", "sensitivity",
     "blocky", "send", "file", "not", "copy", "forwarded", "through", "chat",
     "app", "colours", "dull", "away", "coloured", "yellow", "lamps", "frame", "closer", "crop",
     "fills", "most", "nothing", "stands", "check", "that", "graded", "yet", "again", "ask",
-    "photos", "detail", "has", "have",
+    "detail", "has", "have",
 }  # fmt: skip
 LATIN_SCRIPT = {"es", "de", "fr"}
 
