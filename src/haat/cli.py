@@ -237,7 +237,8 @@ def quality_regrade(
         return grades, missing
 
     grades, missing = asyncio.run(run())
-    table = Table(title=f"Photos graded by {MODEL_VERSION}")
+    console.print(f"[green]graded {sum(grades.values())} photo(s) with {MODEL_VERSION}[/green]")
+    table = Table()
     table.add_column("grade")
     table.add_column("photos", justify="right")
     for grade in ("A", "B", "C", "retake"):
