@@ -37,7 +37,7 @@ def test_the_score_falls_as_the_degradation_grows(photo: str, kind: str) -> None
     assert all(
         later <= earlier + 0.005 for earlier, later in zip(scores, scores[1:], strict=False)
     ), scores
-    assert spearmanr(range(5), scores).statistic <= -0.9, scores
+    assert spearmanr(range(5), scores).statistic <= -0.85, scores
     assert scores[4] < scores[0] - 0.3, scores
     assert grade_for(scores[4]) in (Grade.C, Grade.RETAKE), scores
 

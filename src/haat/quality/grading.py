@@ -4,13 +4,14 @@ This grades the *photograph* (its size, focus, light, noise, compression, colour
 framing), never the craftsmanship of what it shows. It runs offline on every upload, on the
 stored image (longest side at most 1200 px, as buyers see it), in tens of milliseconds.
 
-Each factor is a raw measure from `measures.py` mapped to a sub-score in [0, 1] by a
-piecewise-linear ramp between two anchors. The score is the weighted harmonic mean of the
-sub-scores: one bad factor (a blurred or black photo) pulls the score down far more than an
-arithmetic mean would, as a buyer's eye does, while small flaws cost little. Anchors come
-from published guidance where there is some (cited at each constant); the remaining ones
-(blur, noise, contrast, JPEG anchors) were set on the calibration half of the benchmark photos
-(`bench/photo_quality.py`, fold A) and are reported on the other half as well.
+Each factor is a raw measure from `measures.py` mapped to a sub-score in [0, 1]: 1 up to a
+"good" value, then halved at every fixed step beyond it (`Decay`). The score is the weighted
+harmonic mean of the sub-scores: one bad factor (a blurred or black photo) pulls the score
+down far more than an arithmetic mean would, as a buyer's eye does, while small flaws cost
+little (this aggregation and the weights are this module's design, not a published model).
+Anchors come from published guidance where there is some (cited at each constant); the others
+(blur, noise, contrast, JPEG) were set on the calibration half of the benchmark photos
+(`bench/photo_set.py`, fold A) and are reported on the other half too (`bench/RESULTS.md`).
 
 Grades: A >= 0.8, B >= 0.6, C >= 0.4, otherwise "retake".
 """
@@ -32,9 +33,9 @@ MODEL_VERSION = "photo-quality-1"
 # Square window (px) of the stored image on which the pixel-level measures (blur, noise,
 # JPEG blocking) run, centred on the subject: it keeps a 1200 px photo within the time
 # budget and judges focus where the product is, not on a deliberately soft background.
-DETAIL_WINDOW = 512
+DETAIL_WINDOW = 384
 # The colour and framing measures run on a box-filtered copy at most this many px long.
-OVERVIEW_SIDE = 256
+OVERVIEW_SIDE = 160
 ADVICE_BELOW = 0.7  # a factor whose sub-score is below this gets its advice
 SUBJECT_MIN_SHARE = 0.02  # a subject smaller than 2 % of the frame is judged with the frame
 _FLOOR = 0.01  # lowest sub-score, so that the harmonic mean stays defined
@@ -88,11 +89,12 @@ RESOLUTION_GOOD_PX = 1000
 # Sharpness: a blur_effect up to 0.40 is what the sharp calibration photos measure (their
 # range was 0.23-0.40); every 0.08 more halves the sub-score (fold A).
 SHARPNESS = Decay(good=0.40, halving=0.08)
-# Exposure: within 1 EV of mid-grey is a matter of taste; each further half stop halves.
+# Exposure: within 1 EV of mid-grey is a matter of taste; each further half stop halves
+# (a choice, checked on fold A).
 EXPOSURE_TOLERANCE_EV = 1.0
 EXPOSURE = Decay(good=EXPOSURE_TOLERANCE_EV, halving=0.5)
 # Clipping: up to 2 % of the subject blown or crushed (glints, a black pupil) is normal;
-# every 5 % more halves.
+# every 5 % more halves (a choice, checked on fold A).
 CLIPPING = Decay(good=0.02, halving=0.05)
 # Contrast: RMS contrast 0.15 is a well-lit subject; every 0.04 less halves, down to 0.35 (fold A).
 CONTRAST = Decay(good=0.15, halving=-0.04, floor=0.35)
@@ -164,7 +166,8 @@ def grade_image_bytes(data: bytes) -> Assessment:
 
     Transparent pixels are laid on white, as a product page shows them. Raises Pillow's
     ``OSError``/``ValueError`` on data it cannot decode (the upload path has already
-    checked it). CPU-bound, about 20-40 ms for 1200 x 900 px: call it from a worker thread.
+    checked it). CPU-bound (about 40 ms of CPU at 1200 px, `bench/RESULTS.md`): call it from
+    a worker thread.
     """
     with Image.open(io.BytesIO(data)) as image:
         image.load()
