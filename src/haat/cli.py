@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from haat.config import get_settings
 
@@ -20,6 +21,17 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(quality_app, name="quality")
 console = Console()
+
+
+def _progress_bar() -> Progress:
+    """The progress bar of long commands: description, bar, done/total, elapsed time."""
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 @app.command()
@@ -101,7 +113,6 @@ def demo(
 
     Idempotent: a database that has it already is left as it is.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
     from haat.core.db import Database
@@ -114,13 +125,7 @@ def demo(
     async def run() -> None:
         db = Database(settings.database_url, null_pool=True)
         try:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as bar:
+            with _progress_bar() as bar:
 
                 def progress(total: int, _start: int) -> Callable[[int], None]:
                     task = bar.add_task("loading demo products", total=total)
@@ -197,7 +202,6 @@ def quality_regrade(
     batch, so an interrupted run resumes where it stopped."""
     from collections import Counter
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
     from haat.catalog.photo_quality import images_to_grade, regrade_image
@@ -215,13 +219,7 @@ def quality_regrade(
         try:
             async with db.session(write=False) as session:
                 todo = await images_to_grade(session, everything=everything)
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as bar:
+            with _progress_bar() as bar:
                 task = bar.add_task(f"grading photos ({MODEL_VERSION})", total=len(todo))
                 for start in range(0, len(todo), batch):
                     async with session_scope(db) as session:
