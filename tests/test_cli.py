@@ -24,7 +24,15 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["serve"], ["demo"], ["db", "upgrade"], ["users", "create-admin"]]
+    "args",
+    [
+        [],
+        ["serve"],
+        ["demo"],
+        ["db", "upgrade"],
+        ["users", "create-admin"],
+        ["quality", "regrade"],
+    ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--help"])

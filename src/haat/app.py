@@ -41,6 +41,7 @@ from haat.insights.recorder import replay_cached, store_writer
 from haat.insights.router import router as insights_router
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
+from haat.quality.router import router as quality_router
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         order_money_router,
         payments_router,
         insights_router,
+        quality_router,
     ):
         app.include_router(router)
 

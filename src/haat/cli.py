@@ -1,4 +1,4 @@
-"""The `haat` command: serve, worker, demo, db upgrade, users create-admin."""
+"""The `haat` command: serve, worker, demo, db upgrade, users create-admin, quality regrade."""
 
 from __future__ import annotations
 
@@ -9,15 +9,29 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from haat.config import get_settings
 
 app = typer.Typer(help="Haat: commerce for small businesses and artisans.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+quality_app = typer.Typer(help="Photo quality grading.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(quality_app, name="quality")
 console = Console()
+
+
+def _progress_bar() -> Progress:
+    """The progress bar of long commands: description, bar, done/total, elapsed time."""
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 @app.command()
@@ -103,7 +117,6 @@ def demo(
 
     Idempotent: a database that has it already is left as it is.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
     from haat.core.db import Database
@@ -116,13 +129,7 @@ def demo(
     async def run() -> None:
         db = Database(settings.database_url, null_pool=True)
         try:
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as bar:
+            with _progress_bar() as bar:
 
                 def progress(total: int, _start: int) -> Callable[[int], None]:
                     task = bar.add_task("loading demo products", total=total)
@@ -185,3 +192,64 @@ def create_admin(
             await db.dispose()
 
     asyncio.run(run())
+
+
+@quality_app.command("regrade")
+def quality_regrade(
+    everything: Annotated[
+        bool, typer.Option("--all", help="re-grade every photo, not only outdated ones")
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, help="photos per transaction")] = 50,
+) -> None:
+    """Grade the stored product photos again: those never graded or graded by another
+    model version (all of them with --all). Craftsmanship notes are kept. Commits every
+    batch, so an interrupted run resumes where it stopped."""
+    from collections import Counter
+
+    from rich.table import Table
+
+    from haat.catalog.photo_quality import images_to_grade, regrade_image
+    from haat.core.db import Database, session_scope
+    from haat.core.storage import LocalStorage
+    from haat.quality.grading import MODEL_VERSION
+
+    settings = get_settings()
+    storage = LocalStorage(settings.upload_dir, settings.media_url)
+
+    async def run() -> tuple[Counter[str], list[str]]:
+        db = Database(settings.database_url, null_pool=True)
+        grades: Counter[str] = Counter()
+        missing: list[str] = []
+        try:
+            async with db.session(write=False) as session:
+                todo = await images_to_grade(session, everything=everything)
+            with _progress_bar() as bar:
+                task = bar.add_task(f"grading photos ({MODEL_VERSION})", total=len(todo))
+                for start in range(0, len(todo), batch):
+                    async with session_scope(db) as session:
+                        for image_id, path in todo[start : start + batch]:
+                            grade = await regrade_image(session, storage, image_id, path)
+                            if grade is None:
+                                missing.append(path)
+                            else:
+                                grades[grade.value] += 1
+                            bar.advance(task)
+        finally:
+            await db.dispose()
+        return grades, missing
+
+    grades, missing = asyncio.run(run())
+    console.print(f"[green]graded {sum(grades.values())} photo(s) with {MODEL_VERSION}[/green]")
+    table = Table()
+    table.add_column("grade")
+    table.add_column("photos", justify="right")
+    for grade in ("A", "B", "C", "retake"):
+        table.add_row(grade, str(grades[grade]))
+    console.print(table)
+    if missing:
+        console.print(
+            f"[yellow]{len(missing)} photo file(s) missing from storage, left as they "
+            "were:[/yellow]"
+        )
+        for path in missing[:20]:
+            console.print(f"  {path}")

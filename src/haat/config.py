@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "haat-dev-secret-key-not-for-production-use-0000"
@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     media_url: str = "/media/"
     max_upload_bytes: int = 16 * 1024 * 1024
     max_image_pixels: int = 50_000_000
+
+    # Optional craftsmanship notes on product photos from any OpenAI-compatible chat-completions
+    # endpoint that accepts images (off while the URL is unset), e.g. https://api.openai.com/v1.
+    quality_provider_url: str | None = None
+    quality_provider_model: str = "gpt-4o-mini"
+    quality_provider_api_key: SecretStr | None = None
+    quality_provider_timeout_s: float = 30.0
 
     # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
     public_cache_ttl_s: float = 5.0

@@ -5,7 +5,8 @@ import haat.core.tasks
 import haat.customers.models
 import haat.fx.models
 import haat.insights.models
-import haat.payments.models  # noqa: F401  (issue-3 modules register their tables on import)
+import haat.payments.models
+import haat.quality.models  # noqa: F401  (modules register their tables on import)
 from haat.businesses.models import Business, Cluster, Membership
 from haat.catalog.models import Category, Product, ProductImage, ProductStatusChange
 from haat.identity.models import OtpChallenge, RefreshToken, User

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from haat.catalog.models import Product
+from haat.catalog.photo_quality import StaffQuality
 from haat.catalog.schemas import (
     BusinessSummary,
     CategorySummary,
@@ -21,19 +22,32 @@ def product_out(
 ) -> ProductOut:
     """The public view of a product loaded with business, category and images, with its
     price in the viewer's currency when ``display`` is given (prepared for its currency)."""
-    return ProductOut(**_fields(product, storage, display))
+    return ProductOut(**_fields(product, storage, display, None))
 
 
 def product_admin_out(
-    product: Product, storage: LocalStorage, display: DisplayConverter | None = None
+    product: Product,
+    storage: LocalStorage,
+    display: DisplayConverter | None = None,
+    quality: StaffQuality | None = None,
 ) -> ProductAdminOut:
-    """The staff view: adds the rejection reason."""
+    """The staff view: adds the rejection reason and, from ``quality`` (what
+    `photo_quality.staff_quality` let the caller see), the photos' grades."""
+    quality = quality or StaffQuality()
     return ProductAdminOut(
-        **_fields(product, storage, display), rejection_reason=product.rejection_reason
+        **_fields(product, storage, display, quality),
+        rejection_reason=product.rejection_reason,
+        photo_quality=quality.products.get(product.id),
     )
 
 
-def _fields(p: Product, storage: LocalStorage, display: DisplayConverter | None) -> dict[str, Any]:
+def _fields(
+    p: Product,
+    storage: LocalStorage,
+    display: DisplayConverter | None,
+    quality: StaffQuality | None,
+) -> dict[str, Any]:
+    grades = quality.images if quality is not None else {}
     return {
         "display_price": display.price(p.price_minor, p.currency) if display else None,
         "id": p.id,
@@ -56,6 +70,7 @@ def _fields(p: Product, storage: LocalStorage, display: DisplayConverter | None)
                 height=i.height,
                 content_type=i.content_type,
                 alt_text=i.alt_text,
+                quality=grades.get(i.id),
             )
             for i in p.images
         ],

@@ -6,9 +6,10 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.catalog import categories, gallery, service, transitions
-from haat.catalog.models import ProductStatus
+from haat.catalog import categories, gallery, photo_quality, service, transitions
+from haat.catalog.models import Product, ProductStatus
 from haat.catalog.present import product_admin_out, product_out
 from haat.catalog.schemas import (
     CategoryCreate,
@@ -28,8 +29,9 @@ from haat.core.deps import DbSession
 from haat.core.errors import PayloadTooLarge, responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.core.storage import LocalStorage
-from haat.fx.display import converter_for
+from haat.fx.display import DisplayConverter, converter_for
 from haat.fx.schemas import DisplayCurrency
+from haat.identity.actor import Actor
 from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
 from haat.identity.schemas import Currency
 from haat.insights.models import EventKind
@@ -45,6 +47,18 @@ def _storage(request: Request) -> LocalStorage:
 
 
 Storage = Annotated[LocalStorage, Depends(_storage)]
+
+
+async def _admin_out(
+    session: AsyncSession,
+    actor: Actor,
+    storage: LocalStorage,
+    product: Product,
+    display: DisplayConverter | None = None,
+) -> ProductAdminOut:
+    """The staff view of ``product``, with photo grades if the actor may see them."""
+    quality = await photo_quality.staff_quality(session, actor, [product])
+    return product_admin_out(product, storage, display, quality)
 
 
 @router.get(
@@ -111,9 +125,12 @@ async def list_products_for_staff(
     search: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[ProductAdminOut]:
     """A business's products in every status (its members), or every business's
-    (platform admins; e.g. `status=pending_approval` is the approval queue)."""
+    (platform admins; e.g. `status=pending_approval` is the approval queue). Each product
+    carries `photo_quality` (lowest and first photo's grade, the business's minimum) and
+    each photo its `quality`."""
     items, total = await service.list_for_staff(session, actor, paging, business, status, search)
-    return Page.of([product_admin_out(p, storage) for p in items], total, paging)
+    quality = await photo_quality.staff_quality(session, actor, items)
+    return Page.of([product_admin_out(p, storage, quality=quality) for p in items], total, paging)
 
 
 @router.post(
@@ -126,7 +143,9 @@ async def create_product(
     data: ProductCreate, actor: AuthenticatedActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
     """Create a draft product (business editors and admins)."""
-    return product_admin_out(await service.create_product(session, actor, data), storage)
+    return await _admin_out(
+        session, actor, storage, await service.create_product(session, actor, data)
+    )
 
 
 @router.get(
@@ -143,7 +162,8 @@ async def get_product(
     display_currency: DisplayCurrency = None,
 ) -> ProductAdminOut:
     """One product: approved ones for everybody, others only for their business's members;
-    its price also approximately in `display_currency` (default: the user's currency)."""
+    its price also approximately in `display_currency` (default: the user's currency).
+    Photo grades are shown to the business's members and platform admins only."""
     product = await service.get_product(session, actor, product_id)
     if product.status == ProductStatus.APPROVED:  # a shopper's view, not staff at work
         record(
@@ -156,7 +176,7 @@ async def get_product(
             currency=product.currency,
         )
     display = await converter_for(session, actor, display_currency, [product.currency])
-    return product_admin_out(product, storage, display)
+    return await _admin_out(session, actor, storage, product, display)
 
 
 @router.patch(
@@ -174,7 +194,7 @@ async def update_product(
     """Edit a product. Editing a rejected product returns it to draft; editing an approved
     one's public fields sends it back to approval where the business requires it."""
     product = await service.update_product(session, actor, product_id, data)
-    return product_admin_out(product, storage)
+    return await _admin_out(session, actor, storage, product)
 
 
 @router.get(
@@ -199,7 +219,7 @@ async def _act(
     reason: str | None = None,
 ) -> ProductAdminOut:
     product = await transitions.apply_action(session, actor, product_id, action, reason)
-    return product_admin_out(product, storage)
+    return await _admin_out(session, actor, storage, product)
 
 
 _TRANSITION_ERRORS = responses(401, 403, 404, 409, 422)
@@ -211,7 +231,8 @@ _TRANSITION_ERRORS = responses(401, 403, 404, 409, 422)
 async def submit(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
-    """draft/unpublished -> pending_approval (editors, admins; approval required)."""
+    """draft/unpublished -> pending_approval (editors, admins; approval required). 409
+    `photos_below_minimum` names the photos under the business's minimum grade."""
     return await _act(session, actor, storage, product_id, ProductAction.SUBMIT)
 
 
@@ -221,7 +242,8 @@ async def submit(
 async def approve(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
-    """pending_approval -> approved (approvers, admins, platform admins)."""
+    """pending_approval -> approved (approvers, admins, platform admins); photos must meet
+    the business's minimum grade (409 `photos_below_minimum`)."""
     return await _act(session, actor, storage, product_id, ProductAction.APPROVE)
 
 
@@ -245,7 +267,8 @@ async def reject(
 async def publish(
     product_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, storage: Storage
 ) -> ProductAdminOut:
-    """draft/unpublished -> approved where the business does not require approval."""
+    """draft/unpublished -> approved where the business does not require approval; photos
+    must meet the business's minimum grade (409 `photos_below_minimum`)."""
     return await _act(session, actor, storage, product_id, ProductAction.PUBLISH)
 
 
@@ -285,7 +308,8 @@ async def upload_image(
     alt_text: Annotated[str, Form(max_length=300)] = "",
 ) -> ProductAdminOut:
     """Add a photo; its type is read from the bytes, it is resized to 1200 px with a
-    300 px thumbnail, and its EXIF data are removed."""
+    300 px thumbnail, its EXIF data are removed, and the stored photo is graded (the
+    photograph, not the craftsmanship: see `images[].quality`)."""
     settings: Settings = request.app.state.settings
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
@@ -299,8 +323,9 @@ async def upload_image(
         max_bytes=settings.max_upload_bytes,
         max_pixels=settings.max_image_pixels,
         alt_text=alt_text,
+        jobs=request.app.state.jobs,
     )
-    return product_admin_out(product, storage)
+    return await _admin_out(session, actor, storage, product)
 
 
 @router.delete(

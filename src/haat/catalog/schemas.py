@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from haat.catalog.models import ProductStatus
 from haat.fx.schemas import DisplayPrice
 from haat.identity.schemas import Currency
+from haat.quality.schemas import PhotoQualityOut, PhotoQualitySummary
 
 MAX_ATTRIBUTES = 50
 AttributeValue = str | int | float | bool
@@ -117,6 +118,9 @@ class ImageOut(BaseModel):
     height: int
     content_type: str
     alt_text: str
+    quality: PhotoQualityOut | None = Field(
+        None, description="the photo's grade; only for its business's members and platform admins"
+    )
 
 
 class ProductOut(BaseModel):
@@ -144,6 +148,9 @@ class ProductOut(BaseModel):
 
 class ProductAdminOut(ProductOut):
     rejection_reason: str | None
+    photo_quality: PhotoQualitySummary | None = Field(
+        None, description="grades of the photos at a glance; for staff only, as `quality`"
+    )
 
 
 class StatusChangeOut(BaseModel):

@@ -15,11 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.service import get_business, require_role
 from haat.catalog.models import Product, ProductStatus
+from haat.catalog.photo_quality import require_minimum
 from haat.catalog.service import get_product, record_change
 from haat.catalog.workflow import TRANSITIONS, Approval, ProductAction
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, InvalidTransition
 from haat.identity.actor import Actor
+
+# Actions that bring a product towards the public, and so need its photos at the minimum grade.
+PHOTO_CHECKED = frozenset({ProductAction.SUBMIT, ProductAction.PUBLISH, ProductAction.APPROVE})
 
 
 class ApprovalModeMismatch(Conflict):
@@ -38,7 +42,8 @@ async def apply_action(
     Raises 401/403 for a caller without the action's role, 404 when the caller may not see
     the product, 409 `InvalidTransition` when the current status does not allow the action
     (or another request changed it first), 409 `ApprovalModeMismatch` for `submit` where
-    approval is off and `publish` where it is on.
+    approval is off and `publish` where it is on, and 409 `PhotosBelowMinimum` for `submit`,
+    `publish` and `approve` when a photo is below the business's minimum grade.
     """
     transition = TRANSITIONS[action]
     product = await get_product(session, actor, product_id, for_display=False)
@@ -55,6 +60,8 @@ async def apply_action(
         raise InvalidTransition(
             f"Cannot {action.value} a product that is {seen.value}", current_status=seen.value
         )
+    if action in PHOTO_CHECKED:
+        await require_minimum(session, actor, product, action.value)
     values: dict[str, object] = {"status": transition.target, "updated_at": utcnow()}
     if action == ProductAction.REJECT:
         values["rejection_reason"] = reason

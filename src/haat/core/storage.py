@@ -33,6 +33,10 @@ class LocalStorage:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def read(self, key: str) -> bytes:
+        """The stored bytes; raises ``FileNotFoundError`` when nothing is stored at ``key``."""
+        return self._path(key).read_bytes()
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 

@@ -1,0 +1,117 @@
+"""The optional provider: a craftsmanship note on a product photo from any OpenAI-compatible
+chat-completions endpoint that accepts images (``POST {QUALITY_PROVIDER_URL}/chat/completions``
+with an ``image_url`` content part holding the photo as a ``data:`` URL, as in OpenAI's
+"Vision" guide).
+
+Off unless ``QUALITY_PROVIDER_URL`` is set. It is a model's opinion of what the photo shows and
+is labelled so; the local grade of the photograph never depends on it. Every failure (HTTP
+error, no answer within ``QUALITY_PROVIDER_TIMEOUT_S``, an answer without text) is a
+`ProviderError` for the background job to record; nothing here can fail an upload.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import anyio
+import httpx
+
+from haat.config import Settings
+
+MAX_NOTE_CHARS = 2000
+LANGUAGE_NAMES = {
+    "en": "English",
+    "hi": "Hindi",
+    "es": "Spanish",
+    "bn": "Bengali",
+    "ks": "Kashmiri (Perso-Arabic script)",
+    "ta": "Tamil",
+    "de": "German",
+    "fr": "French",
+    "ja": "Japanese",
+}
+INSTRUCTIONS = (
+    "You help artisans sell their work online. Look at the product photo and write a short "
+    "note (at most three sentences) on the craftsmanship that the photo lets a buyer see: "
+    "technique, finish, detail, materials. Say plainly when the photo does not show enough "
+    "to judge. Do not comment on the photo's lighting or framing. Answer in {language}."
+)
+
+
+class ProviderError(Exception):
+    """The provider gave no usable note (the message says why)."""
+
+
+def configured(settings: Settings) -> bool:
+    """True when an endpoint is set (``QUALITY_PROVIDER_URL``)."""
+    return bool(settings.quality_provider_url)
+
+
+async def request_note(
+    settings: Settings, image: bytes, content_type: str, *, title: str, language: str
+) -> str:
+    """Ask the provider for a craftsmanship note on ``image`` (``content_type`` e.g.
+    "image/jpeg") of the product ``title``, written in ``language`` (a Haat language code).
+
+    Returns the note, stripped and cut to 2,000 characters. Raises `ProviderError` on a
+    transport error, a non-200 answer, no complete answer within
+    ``settings.quality_provider_timeout_s`` seconds, or a body without
+    ``choices[0].message.content`` text.
+    """
+    if not settings.quality_provider_url:
+        raise ProviderError("no provider is configured (QUALITY_PROVIDER_URL)")
+    url = settings.quality_provider_url.rstrip("/") + "/chat/completions"
+    headers = {}
+    if settings.quality_provider_api_key is not None:
+        headers["Authorization"] = f"Bearer {settings.quality_provider_api_key.get_secret_value()}"
+    timeout = settings.quality_provider_timeout_s
+    try:
+        with anyio.fail_after(timeout):
+            async with httpx.AsyncClient(timeout=timeout) as client:
+                response = await client.post(
+                    url, json=_body(settings, image, content_type, title, language), headers=headers
+                )
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        raise ProviderError(f"no answer within {timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        raise ProviderError(f"request failed: {exc!r}") from exc
+    if response.status_code != 200:
+        raise ProviderError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return _note(response)
+
+
+def _body(
+    settings: Settings, image: bytes, content_type: str, title: str, language: str
+) -> dict[str, Any]:
+    data_url = f"data:{content_type};base64,{base64.b64encode(image).decode('ascii')}"
+    return {
+        "model": settings.quality_provider_model,
+        "temperature": 0.2,
+        "max_tokens": 300,
+        "messages": [
+            {
+                "role": "system",
+                "content": INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, "English")),
+            },
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": f"Product: {title}"},
+                    {"type": "image_url", "image_url": {"url": data_url}},
+                ],
+            },
+        ],
+    }
+
+
+def _note(response: httpx.Response) -> str:
+    try:
+        content = response.json()["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ProviderError(f"malformed answer: {response.text[:200]}") from exc
+    if isinstance(content, list):  # content parts, as some compatible servers answer
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    if not isinstance(content, str) or not content.strip():
+        raise ProviderError("malformed answer: no note text")
+    return content.strip()[:MAX_NOTE_CHARS]
