@@ -36,6 +36,7 @@ from haat.fx.router import router as fx_router
 from haat.identity.otp import OtpService
 from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
+from haat.web.setup import install_web
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -158,4 +159,5 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         StaticFiles(directory=settings.upload_dir, check_dir=False),
         name="media",
     )
+    install_web(app, settings)
     return app

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.businesses.models import Business
 from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.pagination import PageParams, paginate
-from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.models import Customer, EntryKind, KhataEntry
 from haat.customers.schemas import (
     BalanceOut,
     CustomerOut,
@@ -223,6 +223,22 @@ async def balance_for(session: AsyncSession, actor: Actor, customer_id: uuid.UUI
     )
 
 
+async def balances(
+    session: AsyncSession, actor: Actor, business_id: uuid.UUID, customer_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """``{customer id: balance in minor units}`` for customers of ``business_id`` (one query;
+    customers without entries are absent). Raises 401, 404 (not a member)."""
+    await authorize(session, actor, business_id, write=False)
+    if not customer_ids:
+        return {}
+    rows = await session.execute(
+        select(KhataEntry.customer_id, func.sum(effect_column()))
+        .where(KhataEntry.business_id == business_id, KhataEntry.customer_id.in_(customer_ids))
+        .group_by(KhataEntry.customer_id)
+    )
+    return {customer_id: int(total or 0) for customer_id, total in rows.all()}
+
+
 async def statement(
     session: AsyncSession,
     actor: Actor,
@@ -240,6 +256,17 @@ async def statement(
             errors=[{"loc": ["query", "date_from"], "msg": "after date_to", "type": "date_order"}],
         )
     customer = await get_customer(session, actor, customer_id)
+    return await build_statement(session, customer, date_from, date_to)
+
+
+async def build_statement(
+    session: AsyncSession,
+    customer: Customer,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> StatementOut:
+    """`statement` for a customer already authorized (by `statement`, or by a signed share
+    link in `sharing.py`)."""
     own = (KhataEntry.business_id == customer.business_id, KhataEntry.customer_id == customer.id)
     opening = 0
     if date_from is not None:
