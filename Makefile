@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HAAT_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/haat_test
 
-.PHONY: run test test-sqlite test-postgres lint install bench clean
+.PHONY: run test test-sqlite test-postgres lint install bench clean messages browser web-assets
 
 $(BIN)/haat: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ test-postgres: install
 	else \
 		echo "PostgreSQL is not reachable: skipping the PostgreSQL pass (set HAAT_TEST_DATABASE_URL)."; \
 	fi
+
+## Re-extract the web UI's strings and merge them into every catalogue (then translate).
+LOCALES := src/haat/web/locales
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=Haat \
+		--copyright-holder="Haat contributors" -k viewer.gettext -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -w 100 --no-fuzzy-matching
+
+## Rebuild the vendored htmx and Plotly files from the npm registry (needs node and npm).
+web-assets:
+	scripts/vendor_web_assets.sh
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, localedata
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -82,11 +82,8 @@ def load_all() -> None:
 def _formatting_locale(code: str, region: str | None) -> str:
     if region:
         candidate = f"{code}_{region.upper()}"
-        try:
-            Locale.parse(candidate)
+        if localedata.exists(candidate):
             return candidate
-        except (UnknownLocaleError, ValueError):
-            pass
     return code
 
 
