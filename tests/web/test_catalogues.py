@@ -58,13 +58,28 @@ def test_template_is_up_to_date(tmp_path: Path) -> None:
     escapes the catalogues (run `make messages` after changing UI text)."""
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F", "babel.cfg",
-         "--no-location", "--sort-output", "-k", "viewer.gettext", "-o", str(fresh), "."],
-        cwd=ROOT, check=True,
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--no-location",
+            "--sort-output",
+            "-k",
+            "viewer.gettext",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
     )
+
     def ids(path: Path) -> set[object]:
         with path.open("rb") as fh:
             return {m.id for m in read_po(fh) if m.id}
+
     assert ids(fresh) == ids(POT)
 
 

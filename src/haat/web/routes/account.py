@@ -73,7 +73,9 @@ async def login(
     except HaatError as exc:
         error = await _refused(viewer, session, exc)
         context = {"next": safe_next(next), "error": error, "identifier": identifier}
-        return render(viewer, "account/login.html", context, status_code=exc.status)
+        return render(
+            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+        )
     return await _signed_in(viewer, session, user, next)
 
 
@@ -96,7 +98,9 @@ async def otp_request(
         await _otp(viewer.request).request_code(session, e164, ip)
     except HaatError as exc:
         context["otp_error"] = await _refused(viewer, session, exc)
-        return render(viewer, "account/login.html", context, status_code=exc.status)
+        return render(
+            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+        )
     return render(viewer, "account/otp.html", {"next": safe_next(next), "phone": e164})
 
 
@@ -122,7 +126,9 @@ async def otp_verify(
     except HaatError as exc:
         context = {"next": safe_next(next), "phone": e164}
         context["error"] = await _refused(viewer, session, exc)
-        return render(viewer, "account/otp.html", context, status_code=exc.status)
+        return render(
+            viewer, "account/otp.html", context, status_code=exc.status, headers=exc.headers
+        )
     return await _signed_in(viewer, session, user, next)
 
 
@@ -157,7 +163,9 @@ async def signup(
         user = await _identity(viewer.request).register(session, body, ip)
     except HaatError as exc:
         context["error"] = await _refused(viewer, session, exc)
-        return render(viewer, "account/signup.html", context, status_code=exc.status)
+        return render(
+            viewer, "account/signup.html", context, status_code=exc.status, headers=exc.headers
+        )
     viewer.flash(viewer.gettext("Welcome to Haat! Your account is ready."))
     return await _signed_in(viewer, session, user, "/")
 

@@ -7,9 +7,10 @@ import uuid
 from decimal import InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request, UploadFile
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from haat.businesses import service as businesses
 from haat.businesses.models import Business, BusinessRole
@@ -204,7 +205,8 @@ async def create_product(
         if photo is not None:
             await _add_photo(viewer, session, product.id, photo, body.title)
     except HaatError as exc:
-        await session.rollback()
+        await session.rollback()  # expires what was loaded: load the business again
+        business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
         return await _form_page(
             viewer, session, business, role, values, set(), error=message, status_code=exc.status
@@ -295,7 +297,8 @@ async def update_product(
             )
         await catalog.update_product(session, viewer.actor, product_id, body)
     except HaatError as exc:
-        await session.rollback()
+        await session.rollback()  # expires what was loaded: load the business again
+        business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
         return await _product_page(
             viewer,
@@ -324,7 +327,8 @@ async def add_photo(
         alt = form.get("alt_text")
         await _add_photo(viewer, session, product_id, photo, alt if isinstance(alt, str) else "")
     except HaatError as exc:
-        await session.rollback()
+        await session.rollback()  # expires what was loaded: load the business again
+        business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
         return await _product_page(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
@@ -356,7 +360,8 @@ async def product_action(
             session, viewer.actor, product_id, action, reason.strip() or None
         )
     except HaatError as exc:
-        await session.rollback()
+        await session.rollback()  # expires what was loaded: load the business again
+        business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
         return await _product_page(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
