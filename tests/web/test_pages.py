@@ -316,8 +316,8 @@ async def test_language_negotiation_and_switcher(
 
 
 async def test_otp_login_through_the_pages(
-    client: httpx.AsyncClient, factory: Factory, sms
-) -> None:  # type: ignore[no-untyped-def]
+    client: httpx.AsyncClient, sms: CapturingSms
+) -> None:
     csrf = await token(client)
     sent = await client.post("/login/otp", data={"phone": "+91 98123 45678", "csrf_token": csrf})
     assert sent.status_code == 200 and 'name="code"' in sent.text
