@@ -315,9 +315,7 @@ async def test_language_negotiation_and_switcher(
         assert (await s.get(User, user.id)).preferred_language == "ja"  # type: ignore[union-attr]
 
 
-async def test_otp_login_through_the_pages(
-    client: httpx.AsyncClient, sms: CapturingSms
-) -> None:
+async def test_otp_login_through_the_pages(client: httpx.AsyncClient, sms: CapturingSms) -> None:
     csrf = await token(client)
     sent = await client.post("/login/otp", data={"phone": "+91 98123 45678", "csrf_token": csrf})
     assert sent.status_code == 200 and 'name="code"' in sent.text
