@@ -26,13 +26,22 @@ npm install --silent --no-audit --no-fund --ignore-scripts \
   "plotly.js@$PLOTLY_VERSION" "esbuild@$ESBUILD_VERSION" >/dev/null 2>&1
 cp "$here/web-assets/plotly-entry.js" entry.js
 node_modules/@esbuild/linux-x64/bin/esbuild entry.js --bundle --minify --format=iife \
-  --global-name=Plotly --legal-comments=none --log-level=error --outfile=plotly.js
+  --global-name=Plotly --define:global=window --legal-comments=none --log-level=error --outfile=plotly.js
 {
   echo "/*! plotly.js v$PLOTLY_VERSION, partial bundle (bar, pie) for Haat. MIT licence:"
   echo " * see plotly.LICENSE beside this file. Copyright 2012-2026 Plotly, Inc. */"
   cat plotly.js
 } > "$out/plotly-haat.min.js"
 cp node_modules/plotly.js/LICENSE "$out/plotly.LICENSE"
+# Plotly's own stylesheet rules (build/plotcss.js, "X" is the graph's class) as a file.
+node -e '
+  const src = require("fs").readFileSync("node_modules/plotly.js/build/plotcss.js", "utf8");
+  const rules = new Function("return " + src.slice(src.indexOf("{"), src.indexOf("};") + 1))();
+  const out = Object.entries(rules)
+    .map(([sel, css]) => sel.replace(/^,/, " ,").replace(/X/g, ".js-plotly-plot .plotly")
+      .replace(/Y/g, ".plotly-notifier") + "{" + css + "}");
+  process.stdout.write("/* plotly.js '"$PLOTLY_VERSION"' build/plotcss.js rules, MIT */\n" + out.join("\n") + "\n");
+' > "$out/plotly-haat.css"
 
 cd "$out"
 python3 - "$HTMX_VERSION" "$PLOTLY_VERSION" "$ESBUILD_VERSION" <<'PY'
@@ -40,6 +49,8 @@ import hashlib, json, pathlib, sys
 htmx, plotly, esbuild = sys.argv[1:4]
 files = {
     "htmx.min.js": {"package": "htmx.org", "version": htmx, "licence": "htmx.LICENSE (0BSD)"},
+    "plotly-haat.css": {"package": "plotly.js", "version": plotly, "licence": "plotly.LICENSE (MIT)",
+                        "built_with": "rules of build/plotcss.js"},
     "plotly-haat.min.js": {
         "package": "plotly.js", "version": plotly, "licence": "plotly.LICENSE (MIT)",
         "built_with": f"esbuild {esbuild}, scripts/web-assets/plotly-entry.js",
