@@ -82,8 +82,19 @@ def live_server(settings: Settings) -> Iterator[str]:
     }
     env.pop("REDIS_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "haat.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "haat.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -163,6 +174,7 @@ async def visitor(
 
         page.on("console", on_console)
         page.on("pageerror", lambda exc: session.problems.append(f"page error: {exc}"))
+
         def on_failed(req: Any) -> None:
             # ERR_ABORTED is a request the browser itself dropped on navigating away.
             if "ERR_ABORTED" not in (req.failure or ""):

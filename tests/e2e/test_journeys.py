@@ -80,9 +80,7 @@ async def test_buyer_searches_favourites_and_buys_from_two_sellers(
     assert "Blue pottery vase" in await page.inner_text("main")
 
 
-async def test_product_from_phone_to_search(
-    factory: Factory, visitor: Any, tmp_path: Path
-) -> None:
+async def test_product_from_phone_to_search(factory: Factory, visitor: Any, tmp_path: Path) -> None:
     owner = await factory.user("owner")
     shop = await factory.business(owner, name="Jaipur Blue Pottery Collective")
     editor = await factory.member(shop, BusinessRole.EDITOR, name="editor")
@@ -235,9 +233,18 @@ async def test_admin_figures_and_console_pages_have_no_errors(
     await factory.product(shop)
     v = await visitor()
     await v.login(staff)
-    for path in ("/admin/queue", "/admin/businesses", "/admin/users", f"/seller/{shop.id}/products",
-                 f"/seller/{shop.id}/orders", f"/seller/{shop.id}/khata",
-                 f"/seller/{shop.id}/members", "/cart", "/orders", "/favorites"):
+    for path in (
+        "/admin/queue",
+        "/admin/businesses",
+        "/admin/users",
+        f"/seller/{shop.id}/products",
+        f"/seller/{shop.id}/orders",
+        f"/seller/{shop.id}/khata",
+        f"/seller/{shop.id}/members",
+        "/cart",
+        "/orders",
+        "/favorites",
+    ):
         await v.go(path)
     await v.go("/admin/figures")
     await v.page.wait_for_selector("#chart-products .main-svg")
