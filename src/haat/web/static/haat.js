@@ -62,6 +62,16 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 
+  // A khata entry that was recorded empties its form for the next one.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (form.classList && form.classList.contains("quick-entry") && event.detail.successful) {
+      form.reset();
+      var amount = form.querySelector("input[name=amount]");
+      if (amount) { amount.focus(); }
+    }
+  });
+
   onReady(function () { enhance(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhance(event.target); });
 })();
