@@ -93,5 +93,5 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     # Pages depend on the session (user, language, CSRF token): never cached by a proxy.
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Vary"] = "Cookie, Accept-Language"
+    response.headers["Vary"] = "Accept-Language"  # SessionMiddleware adds Cookie
     return response
