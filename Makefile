@@ -24,11 +24,22 @@ run: install
 	$(BIN)/haat serve --host $(HOST) --port $(PORT)
 
 ## Lint, then the suite on SQLite, then on PostgreSQL (required when CI=true).
-test: install lint test-sqlite test-postgres
+test: install lint browser test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+
+## Debian's Chromium for the browser tests: installed in CI (as root) when missing; elsewhere
+## the tests in tests/e2e are skipped with the reason.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then :; \
+	elif [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-core; \
+	else \
+		echo "Browser tests need /usr/bin/chromium (skipped without it) and fonts-noto-core:"; \
+		echo "  apt-get install -y chromium fonts-noto-core"; \
+	fi
 
 test-sqlite: install
 	env -u HAAT_TEST_DATABASE_URL $(BIN)/python -m pytest -q
