@@ -12,20 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from haat.config import Settings
 from tests.conftest import PASSWORD, Caller
+from tests.live import live_server as serve
 
 CHROMIUM = os.environ.get("HAAT_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -55,62 +51,21 @@ def _skip_reason() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(settings: Settings) -> Iterator[str]:
     reason = _skip_reason()
     if reason:
         pytest.skip(f"browser tests skipped: {reason}")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HAAT_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "SECRET_KEY": settings.secret_key,
-        "UPLOAD_DIR": str(settings.upload_dir),
-        "LOG_LEVEL": "WARNING",
-        "PUBLIC_CACHE_TTL_S": "0",
-        # Many logins from one address in a few minutes; the limits themselves are tested
-        # in tests/web/test_security.py.
-        "LOGIN_PER_IP_LIMIT": "1000/minute",
-        "LOGIN_PER_ACCOUNT_LIMIT": "1000/minute",
-    }
-    env.pop("REDIS_URL", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "haat.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the live server did not start")
+    # Many logins from one address in a few minutes; the limits themselves are tested in
+    # tests/web/test_security.py.
+    with serve(
+        settings,
+        PUBLIC_CACHE_TTL_S="0",
+        REDIS_URL="",
+        LOGIN_PER_IP_LIMIT="1000/minute",
+        LOGIN_PER_ACCOUNT_LIMIT="1000/minute",
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
