@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HAAT_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/haat_test
 
-.PHONY: run test test-sqlite test-postgres lint install bench clean
+.PHONY: run test test-sqlite test-postgres lint install bench clean messages browser web-assets
 
 $(BIN)/haat: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,22 @@ run: install
 	$(BIN)/haat serve --host $(HOST) --port $(PORT)
 
 ## Lint, then the suite on SQLite, then on PostgreSQL (required when CI=true).
-test: install lint test-sqlite test-postgres
+test: install lint browser test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+
+## Debian's Chromium for the browser tests: installed in CI (as root) when missing; elsewhere
+## the tests in tests/e2e are skipped with the reason.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then :; \
+	elif [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-core; \
+	else \
+		echo "Browser tests need /usr/bin/chromium (skipped without it) and fonts-noto-core:"; \
+		echo "  apt-get install -y chromium fonts-noto-core"; \
+	fi
 
 test-sqlite: install
 	env -u HAAT_TEST_DATABASE_URL $(BIN)/python -m pytest -q
@@ -41,6 +52,17 @@ test-postgres: install
 	else \
 		echo "PostgreSQL is not reachable: skipping the PostgreSQL pass (set HAAT_TEST_DATABASE_URL)."; \
 	fi
+
+## Re-extract the web UI's strings and merge them into every catalogue (then translate).
+LOCALES := src/haat/web/locales
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=Haat \
+		--copyright-holder="Haat contributors" -k viewer.gettext -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -w 100 --no-fuzzy-matching
+
+## Rebuild the vendored htmx and Plotly files from the npm registry (needs node and npm).
+web-assets:
+	scripts/vendor_web_assets.sh
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -4,76 +4,33 @@ uvicorn serving the test database: no 5xx, and every response matches the schema
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from haat.config import Settings
 from haat.identity.models import PlatformRole
 from tests.conftest import Factory
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live import live_server as serve
 
 
 @pytest.fixture(scope="module")
 def live_server(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HAAT_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "SECRET_KEY": settings.secret_key,
-        "UPLOAD_DIR": str(settings.upload_dir),
-        "LOG_LEVEL": "WARNING",
-        # Payment providers configured, so that their webhooks answer (400 without a valid
-        # signature) instead of 503; their APIs point at a closed port and are never reached.
-        "STRIPE_SECRET_KEY": "sk_test_schemathesis",
-        "STRIPE_WEBHOOK_SECRET": "whsec_schemathesis",
-        "STRIPE_API_BASE": "http://127.0.0.1:9",
-        "RAZORPAY_KEY_ID": "rzp_test_schemathesis",
-        "RAZORPAY_KEY_SECRET": "schemathesis",
-        "RAZORPAY_WEBHOOK_SECRET": "schemathesis",
-        "RAZORPAY_API_BASE": "http://127.0.0.1:9",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "haat.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the live server did not start")
+    # Payment providers configured, so that their webhooks answer (400 without a valid
+    # signature) instead of 503; their APIs point at a closed port and are never reached.
+    with serve(
+        settings,
+        STRIPE_SECRET_KEY="sk_test_schemathesis",
+        STRIPE_WEBHOOK_SECRET="whsec_schemathesis",
+        STRIPE_API_BASE="http://127.0.0.1:9",
+        RAZORPAY_KEY_ID="rzp_test_schemathesis",
+        RAZORPAY_KEY_SECRET="schemathesis",
+        RAZORPAY_WEBHOOK_SECRET="schemathesis",
+        RAZORPAY_API_BASE="http://127.0.0.1:9",
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 async def test_api_conforms_to_its_schema(live_server: str, factory: Factory) -> None:

@@ -42,6 +42,7 @@ from haat.insights.router import router as insights_router
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
 from haat.quality.router import router as quality_router
+from haat.web.setup import install_web
 
 SWAGGER_STATIC = "/static/swagger-ui"
 # Anonymous GETs under these paths may be answered from the public cache.
@@ -187,4 +188,5 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         StaticFiles(directory=settings.upload_dir, check_dir=False),
         name="media",
     )
+    install_web(app, settings)
     return app

@@ -878,3 +878,30 @@ async def test_clusters_list_fields_sorted_by_name(
         "longitude": 77.21,
     }
     assert body[0]["gi_tag"] is False and body[0]["craft"] == "Bidriware"
+
+
+async def test_portal_access_and_helpers(factory: Factory) -> None:
+    import uuid as _uuid
+
+    from haat.businesses import service as svc
+    from haat.businesses.models import BusinessRole
+    from haat.core.errors import NotFound, Unauthenticated
+    from haat.identity.actor import Actor
+    from haat.identity.models import PlatformRole
+
+    owner = await factory.user("owner")
+    shop = await factory.business(owner, name="Swati")
+    viewer = await factory.member(shop, BusinessRole.VIEWER)
+    staff = await factory.user("staff", role=PlatformRole.ADMIN)
+    stranger = await factory.user("stranger")
+    async with factory.session() as s:
+        assert (await svc.portal_access(s, viewer.actor, shop.id))[1] == BusinessRole.VIEWER
+        assert (await svc.portal_access(s, staff.actor, shop.id))[1] is None
+        with pytest.raises(NotFound):
+            await svc.portal_access(s, stranger.actor, shop.id)
+        with pytest.raises(Unauthenticated):
+            await svc.portal_access(s, Actor.anonymous(), shop.id)
+        assert await svc.business_names(s, [shop.id]) == {shop.id: "Swati"}
+        assert await svc.business_names(s, []) == {}
+        with pytest.raises(NotFound):
+            await svc.get_cluster(s, _uuid.uuid4())

@@ -60,6 +60,20 @@ async def require_role(
     return role
 
 
+async def portal_access(
+    session: AsyncSession, actor: Actor, business_id: uuid.UUID
+) -> tuple[Business, BusinessRole | None]:
+    """The business and the actor's role in it, for its members (any role) and platform
+    admins (role None). Raises `Unauthenticated` when anonymous and `NotFound` for anyone
+    else, so a business's back office does not tell outsiders what it holds."""
+    user_id = actor.require_user()
+    business = await get_business(session, business_id)
+    role = await role_of(session, business_id, user_id)
+    if role is None and not actor.is_platform_admin:
+        raise NotFound("No such business")
+    return business, role
+
+
 async def member_business_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
     """Ids of every business the user belongs to, in any role."""
     rows = await session.scalars(
@@ -245,6 +259,25 @@ async def remove_member(
         await _ensure_another_admin(session, business_id, user_id)
     await session.delete(membership)
     await session.flush()
+
+
+async def business_names(
+    session: AsyncSession, business_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """``{id: name}`` of the given businesses (public facts, for lists of orders)."""
+    ids = set(business_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(select(Business.id, Business.name).where(Business.id.in_(ids)))
+    return {business_id: name for business_id, name in rows.all()}
+
+
+async def get_cluster(session: AsyncSession, cluster_id: uuid.UUID) -> Cluster:
+    """A craft cluster; `NotFound` otherwise."""
+    cluster = await session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise NotFound("No such cluster")
+    return cluster
 
 
 async def list_clusters(session: AsyncSession) -> list[Cluster]:

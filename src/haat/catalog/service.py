@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -106,6 +106,33 @@ async def list_public(
         stmt, rank = search.apply_search(stmt, _dialect(session), filters.search)
     sort = filters.sort or (ProductSort.RELEVANCE if filters.search else ProductSort.NEWEST)
     return await paginate(session, _order(stmt, sort, rank), params, options=LOAD_FOR_DISPLAY)
+
+
+async def list_featured(session: AsyncSession, limit: int = 8) -> list[Product]:
+    """For a shop window: the newest approved product of each of the ``limit`` businesses
+    that published most recently, newest first (one product per seller)."""
+    newest = (
+        select(
+            Product.id,
+            func.row_number()
+            .over(
+                partition_by=Product.business_id,
+                order_by=(Product.published_at.desc(), Product.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Product.status == ProductStatus.APPROVED)
+        .subquery()
+    )
+    stmt = (
+        select(Product)
+        .join(newest, newest.c.id == Product.id)
+        .where(newest.c.rank == 1)
+        .order_by(Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+        .options(*LOAD_FOR_DISPLAY)
+    )
+    return list(await session.scalars(stmt))
 
 
 def _filter(stmt: Select[Any], f: ProductFilters) -> Select[Any]:

@@ -8,6 +8,7 @@ approvers acting at once give one transition and one 409 on every database.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
@@ -19,7 +20,7 @@ from haat.catalog.photo_quality import require_minimum
 from haat.catalog.service import get_product, record_change
 from haat.catalog.workflow import TRANSITIONS, Approval, ProductAction
 from haat.core.db import utcnow
-from haat.core.errors import Conflict, InvalidTransition
+from haat.core.errors import Conflict, HaatError, InvalidTransition, Unprocessable
 from haat.identity.actor import Actor
 
 # Actions that bring a product towards the public, and so need its photos at the minimum grade.
@@ -81,3 +82,49 @@ async def apply_action(
     record_change(session, product, actor, action, seen, transition.target, reason)
     await session.flush()
     return await get_product(session, actor, product_id)
+
+
+MAX_BULK = 100
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What one product of a bulk action came to: ``error`` is None when it moved, else the
+    problem code it was refused with (``invalid_transition``, ``not_found``, ...)."""
+
+    product_id: uuid.UUID
+    error: str | None
+    detail: str | None = None
+
+
+async def apply_bulk(
+    session: AsyncSession,
+    actor: Actor,
+    product_ids: list[uuid.UUID],
+    action: ProductAction,
+    reason: str | None = None,
+) -> list[BulkOutcome]:
+    """`apply_action` on each product in its own savepoint: a product that cannot move (taken
+    by another approver, wrong status, not visible) is reported and the others still move.
+
+    Raises `Unprocessable` for more than 100 products, a duplicate id, or `reject` without a
+    reason of at least 3 characters.
+    """
+    actor.require_user()
+    if len(product_ids) > MAX_BULK or len(set(product_ids)) != len(product_ids):
+        raise Unprocessable(f"Give at most {MAX_BULK} different products")
+    if action == ProductAction.REJECT and (reason is None or len(reason.strip()) < 3):
+        raise Unprocessable(
+            "A rejection needs a reason",
+            errors=[{"loc": ["body", "reason"], "msg": "at least 3 characters", "type": "short"}],
+        )
+    outcomes: list[BulkOutcome] = []
+    for product_id in product_ids:
+        try:
+            async with session.begin_nested():
+                await apply_action(session, actor, product_id, action, reason)
+        except HaatError as exc:
+            outcomes.append(BulkOutcome(product_id, exc.code, exc.detail))
+        else:
+            outcomes.append(BulkOutcome(product_id, None))
+    return outcomes

@@ -64,3 +64,22 @@ TRANSITIONS: dict[ProductAction, Transition] = {
 PUBLIC_FIELDS = frozenset(
     {"title", "description", "category_id", "price_minor", "currency", "attributes"}
 )
+
+
+def available_actions(
+    status: S, role: BusinessRole | None, *, requires_approval: bool, platform_admin: bool
+) -> list[ProductAction]:
+    """The workflow actions a caller may take on a product in ``status``: by their business
+    ``role`` (None when not a member) or as a platform admin, in the business's approval mode.
+    The same table `transitions.apply_action` enforces; for showing the right buttons."""
+    actions = []
+    for action, t in TRANSITIONS.items():
+        if status not in t.sources:
+            continue
+        if t.approval == Approval.REQUIRED and not requires_approval:
+            continue
+        if t.approval == Approval.OFF and requires_approval:
+            continue
+        if (role is not None and role in t.roles) or (platform_admin and t.platform_admin):
+            actions.append(action)
+    return actions

@@ -250,6 +250,20 @@ async def list_favorites(
     ]
 
 
+async def favorite_ids(
+    session: AsyncSession, actor: Actor, product_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of ``product_ids`` the actor has favourited (none for anonymous visitors)."""
+    if actor.user_id is None or not product_ids:
+        return set()
+    rows = await session.scalars(
+        select(Favorite.product_id).where(
+            Favorite.user_id == actor.user_id, Favorite.product_id.in_(product_ids)
+        )
+    )
+    return set(rows)
+
+
 async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> bool:
     """Favourite a public product; True when it was new (idempotent)."""
     user_id = actor.require_user()

@@ -53,6 +53,16 @@ TRANSITIONS: dict[OrderStatus, Transition] = {
 }
 
 
+def allowed_targets(current: OrderStatus, *, staff: bool, buyer: bool) -> list[OrderStatus]:
+    """The statuses an order in ``current`` may move to for a caller who is its business's
+    staff and/or its buyer, in the order of the table."""
+    return [
+        target
+        for target, t in TRANSITIONS.items()
+        if (staff and current in t.sources) or (buyer and current in t.buyer_from)
+    ]
+
+
 async def readable_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Order:
     """An order its buyer, its business's members or a platform admin may see; else 404."""
     user_id = actor.require_user()

@@ -27,7 +27,7 @@ from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.pagination import PageParams, paginate
 from haat.customers import balances
 from haat.customers.balances import effect, effect_column
-from haat.customers.models import EntryKind, KhataEntry
+from haat.customers.models import Customer, EntryKind, KhataBalance, KhataEntry
 from haat.customers.schemas import (
     BalanceOut,
     CustomerOut,
@@ -214,6 +214,23 @@ async def balance_for(session: AsyncSession, actor: Actor, customer_id: uuid.UUI
     )
 
 
+async def balances_of(
+    session: AsyncSession, actor: Actor, business_id: uuid.UUID, customer_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """``{customer id: balance in minor units}`` for customers of ``business_id``, read from
+    the running balances kept with every entry (one query; customers without entries are
+    absent). Raises 401, 404 (not a member)."""
+    await authorize(session, actor, business_id, write=False)
+    if not customer_ids:
+        return {}
+    rows = await session.execute(
+        select(KhataBalance.customer_id, KhataBalance.balance_minor).where(
+            KhataBalance.business_id == business_id, KhataBalance.customer_id.in_(customer_ids)
+        )
+    )
+    return {customer_id: int(total) for customer_id, total in rows.all()}
+
+
 async def statement(
     session: AsyncSession,
     actor: Actor,
@@ -231,6 +248,17 @@ async def statement(
             errors=[{"loc": ["query", "date_from"], "msg": "after date_to", "type": "date_order"}],
         )
     customer = await get_customer(session, actor, customer_id)
+    return await build_statement(session, customer, date_from, date_to)
+
+
+async def build_statement(
+    session: AsyncSession,
+    customer: Customer,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> StatementOut:
+    """`statement` for a customer already authorized (by `statement`, or by a signed share
+    link in `sharing.py`)."""
     own = (KhataEntry.business_id == customer.business_id, KhataEntry.customer_id == customer.id)
     opening = 0
     if date_from is not None:

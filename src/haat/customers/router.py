@@ -126,17 +126,11 @@ async def customer_statement(
     data = await khata.statement(session, actor, customer_id, date_from, date_to)
     if format == StatementFormat.JSON:
         return data
-    name = f"khata-{data.customer.phone.lstrip('+')}-{data.date_to.isoformat()}"
-    if format == StatementFormat.CSV:
-        return Response(
-            statements.render_csv(data),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
+    body, media_type, filename = statements.download(data, format.value)
     return Response(
-        statements.render_pdf(data),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -69,6 +69,15 @@ def _details(line: StatementLine) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def download(statement: StatementOut, file_format: str) -> tuple[bytes, str, str]:
+    """The statement as a file: ``(body, media type, file name)`` for ``csv`` or ``pdf``
+    (the name is ``khata-<phone digits>-<last day>.<format>``)."""
+    name = f"khata-{statement.customer.phone.lstrip('+')}-{statement.date_to.isoformat()}"
+    if file_format == "csv":
+        return render_csv(statement).encode(), "text/csv; charset=utf-8", f"{name}.csv"
+    return render_pdf(statement), "application/pdf", f"{name}.pdf"
+
+
 def render_csv(statement: StatementOut) -> str:
     """The statement as CSV text (UTF-8, header row, ``\\r\\n`` line ends)."""
     buffer = io.StringIO()

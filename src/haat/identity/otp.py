@@ -104,6 +104,12 @@ class OtpService:
         Raises `InvalidOtp` (401) for a wrong, expired or missing code and `TooManyRequests`
         once the code has used up its attempts (a new code must be asked for).
         """
+        user = await self.verify(session, phone, code, ip)
+        return await self.identity.issue_tokens(session, user)
+
+    async def verify(self, session: AsyncSession, phone: str, code: str, ip: str) -> User:
+        """The user the newest code sent to ``phone`` logs in (created on the first verify),
+        under the same per-IP limit for the API and the web pages. Raises as `verify_code`."""
         await self.limiter.hit(
             self.settings.login_per_ip_limit,
             "otp-verify-ip",
@@ -142,4 +148,4 @@ class OtpService:
             raise Unauthenticated("This account is disabled")
         user.phone_verified_at = user.phone_verified_at or now
         user.last_login_at = now
-        return await self.identity.issue_tokens(session, user)
+        return user

@@ -85,6 +85,18 @@ class IdentityService:
 
         Raises `TooManyRequests` past the per-IP or per-account limit, `InvalidCredentials`.
         """
+        user = await self.authenticate(session, identifier, password, ip)
+        return await self.issue_tokens(session, user)
+
+    async def authenticate(
+        self, session: AsyncSession, identifier: str, password: str, ip: str
+    ) -> User:
+        """The active user with this email or phone and password, under the login rate
+        limits (per IP and per account, the same counters for the API and the web pages).
+
+        Raises `TooManyRequests` past a limit, `InvalidCredentials` for an unknown user, a
+        wrong password or a disabled account (all three answer alike).
+        """
         identifier = identifier.strip()
         await self.limiter.hit(
             self.settings.login_per_ip_limit,
@@ -103,7 +115,7 @@ class IdentityService:
         if not user or not ok or not user.is_active:
             raise InvalidCredentials("Email, phone or password is wrong")
         user.last_login_at = utcnow()
-        return await self.issue_tokens(session, user)
+        return user
 
     async def _find_by_identifier(self, session: AsyncSession, identifier: str) -> User | None:
         if "@" in identifier:
@@ -140,6 +152,44 @@ class IdentityService:
             refresh_token=refresh,
             refresh_expires_in=self.settings.refresh_token_ttl_s,
         )
+
+    async def open_page_session(self, session: AsyncSession, user: User) -> uuid.UUID:
+        """Start a browser login for ``user`` and return its family id, which the signed page
+        cookie carries as its token version. The family is stored as one refresh-token row
+        whose secret is thrown away: it can never be refreshed, only checked and revoked."""
+        family_id = uuid.uuid4()
+        session.add(
+            RefreshToken(
+                user_id=user.id,
+                token_hash=sha256_hex(new_opaque_token()),
+                family_id=family_id,
+                expires_at=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl_s),
+            )
+        )
+        await session.flush()
+        return family_id
+
+    async def page_session_user(
+        self, session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID
+    ) -> User | None:
+        """The user of a live browser login: active, and its family neither revoked (log out,
+        disabled account) nor expired; None otherwise."""
+        return await session.scalar(
+            select(User)
+            .join(RefreshToken, RefreshToken.user_id == User.id)
+            .where(
+                User.id == user_id,
+                User.is_active.is_(True),
+                RefreshToken.family_id == family_id,
+                RefreshToken.revoked_at.is_(None),
+                RefreshToken.expires_at > utcnow(),
+            )
+            .limit(1)
+        )
+
+    async def close_page_session(self, session: AsyncSession, family_id: uuid.UUID) -> None:
+        """Log a browser out: its family is revoked, so a copy of the cookie stops working."""
+        await self._revoke_family(session, family_id)
 
     async def refresh(self, session: AsyncSession, refresh_token: str) -> TokenPair:
         """Rotate a refresh token. A reused (already rotated) token revokes its whole family.

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Rebuild the third-party files the web UI serves (src/haat/web/static/vendor/) from the npm
+# registry, at the pinned versions below: htmx as shipped, and a partial Plotly bundle (bar and
+# pie only) made with esbuild. Writes MANIFEST.json (versions, sha256) beside the files;
+# tests/web/test_assets.py checks the files against it. Needs node and npm.
+set -euo pipefail
+HTMX_VERSION=2.0.11
+PLOTLY_VERSION=4.1.1
+ESBUILD_VERSION=0.25.12
+
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/../src/haat/web/static/vendor"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+
+cd "$work"
+npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null
+tar xzf "htmx.org-$HTMX_VERSION.tgz"
+cp package/dist/htmx.min.js "$out/htmx.min.js"
+cp package/LICENSE "$out/htmx.LICENSE"
+rm -rf package
+
+npm init -y >/dev/null
+npm install --silent --no-audit --no-fund --ignore-scripts \
+  "plotly.js@$PLOTLY_VERSION" "esbuild@$ESBUILD_VERSION" >/dev/null 2>&1
+cp "$here/web-assets/plotly-entry.js" entry.js
+node_modules/@esbuild/linux-x64/bin/esbuild entry.js --bundle --minify --format=iife \
+  --global-name=Plotly --define:global=window --legal-comments=none --log-level=error --outfile=plotly.js
+{
+  echo "/*! plotly.js v$PLOTLY_VERSION, partial bundle (bar, pie) for Haat. MIT licence:"
+  echo " * see plotly.LICENSE beside this file. Copyright 2012-2026 Plotly, Inc. */"
+  cat plotly.js
+} > "$out/plotly-haat.min.js"
+cp node_modules/plotly.js/LICENSE "$out/plotly.LICENSE"
+# Plotly's own stylesheet rules (build/plotcss.js, "X" is the graph's class) as a file.
+node -e '
+  const src = require("fs").readFileSync("node_modules/plotly.js/build/plotcss.js", "utf8");
+  const rules = new Function("return " + src.slice(src.indexOf("{"), src.indexOf("};") + 1))();
+  const out = Object.entries(rules)
+    .map(([sel, css]) => sel.replace(/^,/, " ,").replace(/X/g, ".js-plotly-plot .plotly")
+      .replace(/Y/g, ".plotly-notifier") + "{" + css + "}");
+  process.stdout.write("/* plotly.js '"$PLOTLY_VERSION"' build/plotcss.js rules, MIT */\n" + out.join("\n") + "\n");
+' > "$out/plotly-haat.css"
+
+cd "$out"
+python3 - "$HTMX_VERSION" "$PLOTLY_VERSION" "$ESBUILD_VERSION" <<'PY'
+import hashlib, json, pathlib, sys
+htmx, plotly, esbuild = sys.argv[1:4]
+files = {
+    "htmx.min.js": {"package": "htmx.org", "version": htmx, "licence": "htmx.LICENSE (0BSD)"},
+    "plotly-haat.css": {"package": "plotly.js", "version": plotly, "licence": "plotly.LICENSE (MIT)",
+                        "built_with": "rules of build/plotcss.js"},
+    "plotly-haat.min.js": {
+        "package": "plotly.js", "version": plotly, "licence": "plotly.LICENSE (MIT)",
+        "built_with": f"esbuild {esbuild}, scripts/web-assets/plotly-entry.js",
+    },
+}
+for name, entry in files.items():
+    entry["sha256"] = hashlib.sha256(pathlib.Path(name).read_bytes()).hexdigest()
+    entry["bytes"] = pathlib.Path(name).stat().st_size
+pathlib.Path("MANIFEST.json").write_text(json.dumps(files, indent=2) + "\n")
+PY
+ls -l "$out"
