@@ -4,6 +4,7 @@ measure responds to what it measures."""
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pytest
@@ -144,3 +145,14 @@ def test_the_measures_respond_to_what_they_measure() -> None:
         decoded = np.asarray(Image.open(buffer).convert("L"), dtype=np.float64) / 255
         jpeg.append(measures.jpeg_quality_score(decoded))
     assert jpeg == sorted(jpeg, reverse=True)
+
+
+def test_a_flat_colour_jpeg_gets_a_finite_score() -> None:
+    """A one-colour JPEG has no wavelet detail at all (scikit-image's noise estimate is NaN
+    there); it must still get a number, and the advice to retake it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 90, 160)).save(buffer, "JPEG")
+    stored = process_image(buffer.getvalue(), max_bytes=2**24, max_pixels=50_000_000)
+    graded = grade_image_bytes(stored.data)
+    assert math.isfinite(graded.score) and graded.grade == Grade.RETAKE
+    assert {f.name: f.value for f in graded.factors}["noise"] == 0.0

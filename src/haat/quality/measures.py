@@ -8,6 +8,7 @@ is an ``(h, w, 3)`` ``uint8`` array in sRGB.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +58,12 @@ def noise_sigma(luma: FloatArray) -> float:
 
     Source: D. L. Donoho and I. M. Johnstone, "Ideal spatial adaptation by wavelet
     shrinkage", Biometrika 81(3):425-455 (1994), section 4.2.
+
+    A flat image has no non-zero detail coefficient, where scikit-image answers NaN (the
+    median of nothing): no measurable noise, so 0.0.
     """
-    return float(estimate_sigma(luma))
+    sigma = float(estimate_sigma(luma))
+    return sigma if math.isfinite(sigma) else 0.0
 
 
 def jpeg_quality_score(luma: FloatArray) -> float:
