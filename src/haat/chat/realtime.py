@@ -28,6 +28,7 @@ import logging
 import uuid
 from collections.abc import Coroutine
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import socketio
@@ -47,7 +48,14 @@ from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, User
 
 log = logging.getLogger("haat.chat.realtime")
-CHANNEL = "haat-chat"
+
+
+def channel(redis_url: str) -> str:
+    """The Redis pub/sub channel of the chat's emits. Pub/sub ignores Redis's database
+    numbers, so the number is part of the name: apps on ``redis://host/3`` and
+    ``redis://host/7`` do not hear each other."""
+    db = urlsplit(redis_url).path.strip("/") or "0"
+    return f"haat-chat-{db}"
 
 
 def room(conversation_id: uuid.UUID | str) -> str:
@@ -83,7 +91,7 @@ class ChatHub:
         self.translations = translations
         self.limiter = limiter
         manager = (
-            socketio.AsyncRedisManager(settings.redis_url, channel=CHANNEL)
+            socketio.AsyncRedisManager(settings.redis_url, channel=channel(settings.redis_url))
             if settings.redis_url
             else None
         )
