@@ -21,7 +21,9 @@ def _png() -> bytes:
 
 
 async def _send(client: httpx.AsyncClient, cid: str, who: dict[str, str], text: str) -> dict:
-    r = await client.post(f"/api/chat/conversations/{cid}/messages", json={"text": text}, headers=who)
+    r = await client.post(
+        f"/api/chat/conversations/{cid}/messages", json={"text": text}, headers=who
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -156,9 +158,7 @@ async def test_opening_rules(client: httpx.AsyncClient, cast: ChatCast, factory:
     assert r.status_code == 404
 
 
-async def test_images_are_private(
-    client: httpx.AsyncClient, cast: ChatCast, settings
-) -> None:  # type: ignore[no-untyped-def]
+async def test_images_are_private(client: httpx.AsyncClient, cast: ChatCast, settings) -> None:  # type: ignore[no-untyped-def]
     cid = await open_conversation(client, cast)
     r = await client.post(
         f"/api/chat/conversations/{cid}/images",
@@ -196,7 +196,9 @@ async def test_send_rate_limit(client: httpx.AsyncClient, cast: ChatCast, app, l
         cid = await open_conversation(client, cast)
         url = f"/api/chat/conversations/{cid}/messages"
         for _ in range(2):
-            assert (await client.post(url, json={"text": "hi"}, headers=cast.buyer.headers)).status_code == 201
+            assert (
+                await client.post(url, json={"text": "hi"}, headers=cast.buyer.headers)
+            ).status_code == 201
         r = await client.post(url, json={"text": "hi"}, headers=cast.buyer.headers)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
     finally:

@@ -98,14 +98,24 @@ async def test_two_clients_talk_and_outsider_gets_nothing(server: str, cast: Cha
         }
         sent = await outsider.sio.call("send", {"conversation_id": cid, "text": "hi"}, timeout=5)
         assert sent["ok"] is False and sent["status"] == 404
-        assert (await outsider.sio.call("typing", {"conversation_id": cid}, timeout=5))["ok"] is False
+        assert (await outsider.sio.call("typing", {"conversation_id": cid}, timeout=5))[
+            "ok"
+        ] is False
 
         ack = await buyer.sio.call(
-            "send", {"conversation_id": cid, "text": "Ist dieser Schal noch verfügbar und aus echter Pashmina?"}, timeout=5
+            "send",
+            {
+                "conversation_id": cid,
+                "text": "Ist dieser Schal noch verfügbar und aus echter Pashmina?",
+            },
+            timeout=5,
         )
         assert ack["ok"] and ack["message"]["seq"] == 1 and ack["message"]["language"] == "de"
         got = await owner.wait_for("message")
-        assert got[0]["id"] == ack["message"]["id"] and got[0]["text"] == "Ist dieser Schal noch verfügbar und aus echter Pashmina?"
+        assert (
+            got[0]["id"] == ack["message"]["id"]
+            and got[0]["text"] == "Ist dieser Schal noch verfügbar und aus echter Pashmina?"
+        )
 
         await owner.sio.call("typing", {"conversation_id": cid, "typing": True}, timeout=5)
         typing = await buyer.wait_for("typing")
@@ -132,7 +142,11 @@ async def test_two_clients_talk_and_outsider_gets_nothing(server: str, cast: Cha
 
 
 async def test_bad_tokens_are_refused(server: str, cast: ChatCast) -> None:
-    for auth in (None, {"token": "not-a-jwt"}, {"token": cast.buyer.headers["Authorization"] + "x"}):
+    for auth in (
+        None,
+        {"token": "not-a-jwt"},
+        {"token": cast.buyer.headers["Authorization"] + "x"},
+    ):
         client = socketio.AsyncClient(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(server, auth=auth, transports=["websocket"], wait_timeout=5)
@@ -190,7 +204,9 @@ async def test_two_processes_share_rooms_through_redis(settings: Settings, cast:
             async with connected(b, cast.outsider) as outsider:
                 await buyer.sio.call("join", {"conversation_id": cid}, timeout=5)
                 await owner.sio.call("join", {"conversation_id": cid}, timeout=5)
-                assert not (await outsider.sio.call("join", {"conversation_id": cid}, timeout=5))["ok"]
+                assert not (await outsider.sio.call("join", {"conversation_id": cid}, timeout=5))[
+                    "ok"
+                ]
                 ack = await buyer.sio.call(
                     "send", {"conversation_id": cid, "text": "via A"}, timeout=5
                 )
