@@ -104,6 +104,7 @@ class ChatHub:
         )
         self.asgi = socketio.ASGIApp(self.sio, socketio_path="socket.io")
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._joined: dict[str, set[uuid.UUID]] = {}  # sid -> conversations it joined here
         self._register()
 
     # -- publishing --------------------------------------------------------------------------
@@ -114,9 +115,15 @@ class ChatHub:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def publish(self, message: Message) -> None:
-        """Emit a stored message to its room now, then its translations as they come."""
-        await self.sio.emit("message", message_payload(message), room=room(message.conversation_id))
+    async def publish(self, message: Message, *, skip_sid: str | None = None) -> None:
+        """Emit a stored message to its room now, then its translations as they come.
+        ``skip_sid`` is the sending connection (it has the message in its ack)."""
+        await self.sio.emit(
+            "message",
+            message_payload(message),
+            room=room(message.conversation_id),
+            skip_sid=skip_sid,
+        )
         if self.translations.enabled and message.text:
             self.spawn(self._translate(message))
 
@@ -160,7 +167,8 @@ class ChatHub:
         return actor, data["lang"]
 
     def _in_room(self, sid: str, conversation_id: uuid.UUID) -> bool:
-        return room(conversation_id) in self.sio.rooms(sid)
+        # The server's own `rooms(sid)` walks every room of the process; this is one lookup.
+        return conversation_id in self._joined.get(sid, ())
 
     def _register(self) -> None:
         sio = self.sio
@@ -204,6 +212,7 @@ class ChatHub:
                     # Enter first, then read: a message stored meanwhile comes twice (the
                     # client drops the duplicate id), never not at all.
                     await sio.enter_room(sid, room(conversation_id))
+                    self._joined.setdefault(sid, set()).add(conversation_id)
                     missed: list[Message] = []
                     if since:
                         missed, _ = await service.messages_of(
@@ -212,6 +221,7 @@ class ChatHub:
                     last_seq = conversation.last_seq
             except Exception as exc:
                 await sio.leave_room(sid, room(conversation_id))
+                self._joined.get(sid, set()).discard(conversation_id)
                 return _error(exc)
             translated = await self.translations.translate_many(
                 ((m.id, m.text, m.language) for m in missed), lang
@@ -230,10 +240,16 @@ class ChatHub:
         @sio.event
         async def leave(sid: str, data: Any) -> dict[str, Any]:
             try:
-                await sio.leave_room(sid, room(_uuid(data)))
+                conversation_id = _uuid(data)
             except Exception as exc:
                 return _error(exc)
+            await sio.leave_room(sid, room(conversation_id))
+            self._joined.get(sid, set()).discard(conversation_id)
             return {"ok": True}
+
+        @sio.event
+        async def disconnect(sid: str, *_reason: Any) -> None:
+            self._joined.pop(sid, None)
 
         @sio.event
         async def send(sid: str, data: Any) -> dict[str, Any]:
@@ -250,16 +266,14 @@ class ChatHub:
                     str(user_id),
                     detail="Too many messages; wait a moment",
                 )
-                language = detect_language(text)
-                async with session_scope(self.db) as session:
-                    message = await service.store_message(
-                        session, conversation_id, user_id, text, language=language
-                    )
+                message = await service.store_text_message(
+                    self.db, conversation_id, user_id, text, language=detect_language(text)
+                )
             except TooManyRequests as exc:
                 return {**_error(exc), "retry_after": exc.retry_after}
             except Exception as exc:
                 return _error(exc)
-            await self.publish(message)  # after the commit above
+            await self.publish(message, skip_sid=sid)  # after the commit above
             return {"ok": True, "message": message_payload(message)}
 
         @sio.event
