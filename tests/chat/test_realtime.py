@@ -49,8 +49,8 @@ class Client:
     def of(self, name: str) -> list[Any]:
         return [data for event, data in self.events if event == name]
 
-    async def wait_for(self, name: str, count: int = 1, timeout: float = 5) -> list[Any]:
-        async with asyncio.timeout(timeout):
+    async def wait_for(self, name: str, count: int = 1, within: float = 5) -> list[Any]:
+        async with asyncio.timeout(within):
             while len(self.of(name)) < count:
                 self.got.clear()
                 await self.got.wait()
@@ -200,22 +200,21 @@ async def test_two_processes_share_rooms_through_redis(settings: Settings, cast:
     with live_server(settings, **env) as a, live_server(settings, **env) as b:
         assert a != b
         cid = await _conversation(a, cast)
-        async with connected(a, cast.buyer) as buyer, connected(b, cast.owner) as owner:
-            async with connected(b, cast.outsider) as outsider:
-                await buyer.sio.call("join", {"conversation_id": cid}, timeout=5)
-                await owner.sio.call("join", {"conversation_id": cid}, timeout=5)
-                assert not (await outsider.sio.call("join", {"conversation_id": cid}, timeout=5))[
-                    "ok"
-                ]
-                ack = await buyer.sio.call(
-                    "send", {"conversation_id": cid, "text": "via A"}, timeout=5
-                )
-                got = await owner.wait_for("message")
-                assert got[0]["id"] == ack["message"]["id"]
-                reply = await owner.sio.call(
-                    "send", {"conversation_id": cid, "text": "via B"}, timeout=5
-                )
-                back = await buyer.wait_for("message", 2)
-                assert back[1]["id"] == reply["message"]["id"]
-                await asyncio.sleep(0.3)
-                assert outsider.events == []
+        async with (
+            connected(a, cast.buyer) as buyer,
+            connected(b, cast.owner) as owner,
+            connected(b, cast.outsider) as outsider,
+        ):
+            await buyer.sio.call("join", {"conversation_id": cid}, timeout=5)
+            await owner.sio.call("join", {"conversation_id": cid}, timeout=5)
+            assert not (await outsider.sio.call("join", {"conversation_id": cid}, timeout=5))["ok"]
+            ack = await buyer.sio.call("send", {"conversation_id": cid, "text": "via A"}, timeout=5)
+            got = await owner.wait_for("message")
+            assert got[0]["id"] == ack["message"]["id"]
+            reply = await owner.sio.call(
+                "send", {"conversation_id": cid, "text": "via B"}, timeout=5
+            )
+            back = await buyer.wait_for("message", 2)
+            assert back[1]["id"] == reply["message"]["id"]
+            await asyncio.sleep(0.3)
+            assert outsider.events == []
