@@ -9,8 +9,10 @@ import uuid
 import anyio
 
 from haat.catalog.images import process_image
+from haat.chat.models import Message
 from haat.chat.service import ImageUpload
 from haat.config import Settings
+from haat.core.errors import NotFound
 from haat.core.storage import LocalStorage
 
 MAX_SIDE = 1600
@@ -53,3 +55,20 @@ async def store_image(
         width=processed.width,
         height=processed.height,
     )
+
+
+def read_image(settings: Settings, message: Message, *, thumbnail: bool) -> bytes:
+    """The stored image (or thumbnail) bytes of ``message``, whose access the caller has
+    checked (`haat.chat.service.message_image`). Raises 404 when the file is gone."""
+    if message.image_key is None:
+        raise NotFound("No such image")
+    key = thumbnail_key(message.image_key) if thumbnail else message.image_key
+    try:
+        return chat_storage(settings).read(key)
+    except FileNotFoundError:
+        raise NotFound("No such image") from None
+
+
+def image_headers() -> dict[str, str]:
+    """Participants' browsers may keep the image; shared caches may not."""
+    return {"Cache-Control": "private, max-age=86400"}

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from haat.chat import service
-from haat.chat.images import chat_storage, store_image, thumbnail_key
+from haat.chat.images import chat_storage, image_headers, read_image, store_image
 from haat.chat.language import detect_language
 from haat.chat.models import Message
 from haat.chat.present import conversation_out, message_out
@@ -28,7 +28,7 @@ from haat.chat.translation import TranslationService
 from haat.config import Settings
 from haat.core.db import on_commit
 from haat.core.deps import DbSession
-from haat.core.errors import NotFound, PayloadTooLarge, responses
+from haat.core.errors import PayloadTooLarge, responses
 from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
 from haat.identity.models import User
@@ -200,22 +200,8 @@ async def message_image(
 ) -> Response:
     """A message's image (``?thumbnail=true``: 320 px), for participants only (404 else)."""
     message = await service.message_image(session, actor, message_id)
-    return image_response(request.app.state.settings, message, thumbnail=thumbnail)
-
-
-def image_response(settings: Settings, message: Message, *, thumbnail: bool) -> Response:
-    """The image bytes, cacheable by the participant's browser only."""
-    assert message.image_key is not None
-    key = thumbnail_key(message.image_key) if thumbnail else message.image_key
-    try:
-        data = chat_storage(settings).read(key)
-    except FileNotFoundError:
-        raise NotFound("No such image") from None
-    return Response(
-        data,
-        media_type=message.image_content_type or "application/octet-stream",
-        headers={"Cache-Control": "private, max-age=86400"},
-    )
+    data = read_image(request.app.state.settings, message, thumbnail=thumbnail)
+    return Response(data, media_type=message.image_content_type, headers=image_headers())
 
 
 @router.post(

@@ -150,14 +150,25 @@ def _mine(user_id: uuid.UUID, business_ids: list[uuid.UUID]) -> object:
 
 
 async def list_conversations(
-    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 20
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    business_id: uuid.UUID | None = None,
 ) -> tuple[list[ConversationRow], int]:
     """The caller's conversations (as buyer and as member of businesses), latest activity
     first, each with its last message and the caller's unread count. One query for the page
-    and one to count. Returns ``(rows, total)``."""
+    and one to count. ``business_id`` keeps one business's conversations (the seller
+    portal; empty unless the caller is a member). Returns ``(rows, total)``."""
     user_id = actor.require_user()
     business_ids = await member_business_ids(session, user_id)
     where = _mine(user_id, business_ids)
+    if business_id is not None:
+        where = and_(
+            Conversation.business_id == business_id,
+            Conversation.business_id.in_(business_ids),
+        )
     total = await session.scalar(select(func.count()).select_from(Conversation).where(where))  # type: ignore[arg-type]
     buyer = aliased(User)
     last = aliased(Message)
