@@ -41,7 +41,7 @@ async def test_buyer_and_seller_pages(
     listing = await client.get(f"/seller/{cast.business.id}/chat")
     assert listing.status_code == 200 and "Buyer" in listing.text
     assert 'data-unread="1"' in listing.text
-    assert 'href="/seller/%s/chat" aria-current="page"' % cast.business.id in listing.text
+    assert f'href="/seller/{cast.business.id}/chat" aria-current="page"' in listing.text
     mine = await client.get("/chat")
     assert 'data-unread="1"' in mine.text
     await client.get(path)  # reading the conversation marks it read
