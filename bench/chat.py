@@ -166,7 +166,13 @@ async def load(
     async def send(client: socketio.AsyncClient, conversation: str, text: str) -> None:
         t0 = time.perf_counter()
         sent_at[text] = t0
-        ack = await client.call("send", {"conversation_id": conversation, "text": text}, timeout=10)
+        try:
+            ack = await client.call(
+                "send", {"conversation_id": conversation, "text": text}, timeout=10
+            )
+        except Exception as exc:  # a timeout or a dropped connection counts as an error
+            errors.append(repr(exc))
+            return
         acks.append((time.perf_counter() - t0) * 1000)
         if not ack.get("ok"):
             errors.append(str(ack))
@@ -185,9 +191,11 @@ async def load(
     deadline = time.perf_counter() + 10
     while (pending or sent_at) and time.perf_counter() < deadline:  # noqa: ASYNC110  (a bounded drain)
         await asyncio.sleep(0.05)
-    await asyncio.gather(*(c.disconnect() for c, _ in clients))
+    disconnected = sum(1 for c, _ in clients if not c.connected)
+    await asyncio.gather(*(c.disconnect() for c, _ in clients), return_exceptions=True)
     return {
         "clients": len(clients),
+        "disconnected_during_run": disconnected,
         "connect_s": round(connect_s, 1),
         "messages": total,
         "offered_rate": rate,

@@ -63,11 +63,14 @@ def room(conversation_id: uuid.UUID | str) -> str:
 
 
 def _error(exc: Exception) -> dict[str, Any]:
+    """The ack of a refused or failed event: every event is answered, so a client never
+    waits for an ack that cannot come (a failed send was not stored: send it again)."""
     if isinstance(exc, HaatError):
         return {"ok": False, "status": exc.status, "code": exc.code, "detail": exc.detail}
     if isinstance(exc, ValidationError | ValueError | KeyError | TypeError):
         return {"ok": False, "status": 422, "code": "validation_error", "detail": str(exc)}
-    raise exc
+    log.exception("chat event failed")
+    return {"ok": False, "status": 503, "code": "unavailable", "detail": "Try again"}
 
 
 def _uuid(data: Any, key: str = "conversation_id") -> uuid.UUID:
@@ -90,6 +93,10 @@ class ChatHub:
         self.db = db
         self.translations = translations
         self.limiter = limiter
+        # Socket sends are counted in this process (no Redis round trip per message): a
+        # user's limit holds per worker, so across N workers it is at most N times the
+        # setting. REST sends count in the shared `limiter`.
+        self.socket_limiter = RateLimiter(None)
         manager = (
             socketio.AsyncRedisManager(settings.redis_url, channel=channel(settings.redis_url))
             if settings.redis_url
@@ -260,7 +267,7 @@ class ChatHub:
                     raise service.ConversationNotFound("Join the conversation first")
                 text = str(data.get("text", ""))
                 user_id = actor.require_user()
-                await self.limiter.hit(
+                await self.socket_limiter.hit(
                     self.settings.chat_send_limit,
                     "chat-send",
                     str(user_id),
