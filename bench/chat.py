@@ -44,9 +44,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def children(pid: int) -> list[int]:
+def workers_of(pid: int) -> list[int]:
+    """uvicorn's worker processes (multiprocessing ``spawn_main`` children of ``pid``), not
+    its resource tracker."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    found = []
+    for child in path.read_text().split() if path.exists() else []:
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"spawn_main" in cmdline:
+            found.append(int(child))
+    return found
 
 
 async def reset_database(url: str) -> None:
@@ -277,7 +284,7 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.1)
         time.sleep(2)  # both workers up and Lingua's models loaded
-        workers = children(server.pid) if args.workers > 1 else [server.pid]
+        workers = workers_of(server.pid) if args.workers > 1 else [server.pid]
         generator = subprocess.Popen(
             [
                 sys.executable,
