@@ -178,8 +178,10 @@ async def test_images_are_private(client: httpx.AsyncClient, cast: ChatCast, set
     assert (await client.get(url, headers=cast.outsider.headers)).status_code == 404
     assert (await client.get(url)).status_code == 401
     # Not under the public media folder, so no /media/ URL can list or serve it.
-    assert not any(settings.upload_dir.rglob("*.jpg"))
-    assert any(settings.chat_upload_dir.rglob("*.jpg"))
+    stored = sorted(p.name for p in (settings.chat_upload_dir / cid).iterdir())
+    assert len(stored) == 2 and all(name.endswith(".jpg") for name in stored)
+    assert not any(p.name in stored for p in settings.upload_dir.rglob("*.jpg"))
+    assert (await client.get(f"/media/{cid}/{stored[0]}")).status_code == 404
     r = await client.post(
         f"/api/chat/conversations/{cid}/images",
         files={"file": ("x.png", b"not an image", "image/png")},

@@ -130,13 +130,15 @@ async def start_conversation(
     )
     if existing is not None:
         return existing
+    now = utcnow()
     conversation = Conversation(
         buyer_id=user_id,
         business_id=business.id,
         product_id=data.product_id,
         order_id=data.order_id,
         last_seq=0,
-        last_message_at=utcnow(),
+        created_at=now,
+        last_message_at=now,
     )
     session.add(conversation)
     await session.flush()
