@@ -129,3 +129,18 @@ async def test_llm_helper_errors() -> None:
         await chat_completion(LlmEndpoint(url=None, model="m"), [], 1)
     with pytest.raises(LlmError, match="request failed"):
         await chat_completion(LlmEndpoint(url="http://127.0.0.1:9/v1", model="m"), [], 1)
+
+
+def test_provider_choice(settings: Settings) -> None:
+    from haat.chat.translation import NoTranslator, OpenAiTranslator, make_translator
+
+    assert isinstance(make_translator(settings), NoTranslator)  # the default: none
+    no_url = settings.model_copy(update={"translation_provider": "openai"})
+    assert isinstance(make_translator(no_url), NoTranslator)
+    configured = no_url.model_copy(update={"translation_url": "http://127.0.0.1:9/v1"})
+    assert isinstance(make_translator(configured), OpenAiTranslator)
+    try:
+        import argostranslate  # noqa: F401
+    except ImportError:  # not installed here: the chat works untranslated
+        argos = settings.model_copy(update={"translation_provider": "argos"})
+        assert isinstance(make_translator(argos), NoTranslator)
