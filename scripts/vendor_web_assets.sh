@@ -5,6 +5,7 @@
 # tests/web/test_assets.py checks the files against it. Needs node and npm.
 set -euo pipefail
 HTMX_VERSION=2.0.11
+SOCKETIO_VERSION=4.8.1
 PLOTLY_VERSION=4.1.1
 ESBUILD_VERSION=0.25.12
 
@@ -19,6 +20,14 @@ npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null
 tar xzf "htmx.org-$HTMX_VERSION.tgz"
 cp package/dist/htmx.min.js "$out/htmx.min.js"
 cp package/LICENSE "$out/htmx.LICENSE"
+rm -rf package
+
+# The Socket.IO browser client of the chat pages, without its source-map comment (no map is
+# served).
+npm pack --silent "socket.io-client@$SOCKETIO_VERSION" >/dev/null
+tar xzf "socket.io-client-$SOCKETIO_VERSION.tgz"
+grep -v '^//# sourceMappingURL=' package/dist/socket.io.min.js > "$out/socket.io.min.js"
+cp package/LICENSE "$out/socket.io.LICENSE"
 rm -rf package
 
 npm init -y >/dev/null
@@ -44,10 +53,12 @@ node -e '
 ' > "$out/plotly-haat.css"
 
 cd "$out"
-python3 - "$HTMX_VERSION" "$PLOTLY_VERSION" "$ESBUILD_VERSION" <<'PY'
+python3 - "$HTMX_VERSION" "$PLOTLY_VERSION" "$ESBUILD_VERSION" "$SOCKETIO_VERSION" <<'PY'
 import hashlib, json, pathlib, sys
-htmx, plotly, esbuild = sys.argv[1:4]
+htmx, plotly, esbuild, socketio = sys.argv[1:5]
 files = {
+    "socket.io.min.js": {"package": "socket.io-client", "version": socketio,
+                         "licence": "socket.io.LICENSE (MIT)"},
     "htmx.min.js": {"package": "htmx.org", "version": htmx, "licence": "htmx.LICENSE (0BSD)"},
     "plotly-haat.css": {"package": "plotly.js", "version": plotly, "licence": "plotly.LICENSE (MIT)",
                         "built_with": "rules of build/plotcss.js"},

@@ -16,7 +16,12 @@ TEMPLATES = VENDOR.parent.parent / "templates"
 
 def test_vendored_files_match_the_manifest() -> None:
     manifest = json.loads((VENDOR / "MANIFEST.json").read_text())
-    assert set(manifest) == {"htmx.min.js", "plotly-haat.min.js", "plotly-haat.css"}
+    assert set(manifest) == {
+        "htmx.min.js",
+        "plotly-haat.min.js",
+        "plotly-haat.css",
+        "socket.io.min.js",
+    }
     for name, entry in manifest.items():
         data = (VENDOR / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
