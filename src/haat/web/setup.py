@@ -25,6 +25,7 @@ from haat.web.routes import (
     seller_orders,
     seller_products,
     store,
+    store_payments,
 )
 from haat.web.security import SecurityHeadersMiddleware, session_signing_key
 from haat.web.templating import STATIC_URL, render
@@ -59,6 +60,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     for module in (
         account,
         store,
+        store_payments,
         seller_products,
         seller_orders,
         seller_khata,
@@ -66,6 +68,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         admin,
     ):
         app.include_router(module.router)
+    app.include_router(store_payments.callback_router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="web-static")
 
     problem_handlers: dict[Any, Any] = dict(app.exception_handlers)

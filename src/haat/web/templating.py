@@ -8,6 +8,7 @@ context, so concurrent requests in different languages never share state.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def _environment() -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(
         static=STATIC_URL,
+        new_key=lambda: uuid.uuid4().hex,  # a form's one-off Idempotency-Key
         languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES],
     )
     return env

@@ -16,7 +16,7 @@ from haat.core.errors import HaatError, NotFound
 from haat.core.pagination import Page, PageParams
 from haat.payments import lifecycle
 from haat.web.messages import error_message
-from haat.web.routes import page_router
+from haat.web.routes import page_router, store_payments
 from haat.web.routes.seller_products import portal, portal_context
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer
@@ -68,6 +68,7 @@ async def business_order(
         "targets": status.allowed_targets(order.status, staff=staff, buyer=False),
         "staff": staff,
         "internal": await orders.sees_internal(session, viewer.actor, order),
+        "money": await store_payments.order_money(session, viewer.actor, order),
     }
     return render(viewer, "seller/order.html", context)
 
