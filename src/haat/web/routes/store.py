@@ -26,6 +26,7 @@ from haat.core.storage import LocalStorage
 from haat.payments import business_settings, charges, lifecycle
 from haat.payments.models import PaymentMethod, PaymentProvider
 from haat.payments.schemas import PaymentIn
+from haat.web import prices
 from haat.web.forms import form_values, validate
 from haat.web.messages import error_message
 from haat.web.routes import page_router, store_payments
@@ -48,7 +49,11 @@ async def home(viewer: CurrentViewer, session: DbSession) -> Response:
     tree = await categories.tree(session)
     newest = await catalog.list_featured(session, FEATURED)
     storage = _storage(viewer.request)
-    context = {"categories": tree, "products": [product_out(p, storage) for p in newest]}
+    context = {
+        "categories": tree,
+        "products": [product_out(p, storage) for p in newest],
+        "display": await prices.converter(viewer, session, {p.currency for p in newest}),
+    }
     return render(viewer, "store/home.html", context)
 
 
@@ -119,6 +124,7 @@ async def search(
         "clusters": await businesses.list_clusters(session),
         "sort_options": list(ProductSort),
         "chosen": {**params, "currency": currency},
+        "display": await prices.converter(viewer, session, {p.currency for p in items}),
     }
     return render(viewer, "store/search.html", context)
 
@@ -143,6 +149,7 @@ async def product_page(
         "product": product_out(product, _storage(viewer.request)),
         "cluster": cluster,
         "favourite": favourite,
+        "display": await prices.converter(viewer, session, [product.currency]),
     }
     return render(viewer, "store/product.html", context)
 
@@ -170,14 +177,16 @@ async def toggle_favourite(
 @router.get("/favorites")
 async def favourites(viewer: CurrentViewer, session: DbSession) -> Response:
     items = await cart.list_favorites(session, viewer.actor)
-    return render(viewer, "store/favorites.html", {"items": items})
+    display = await prices.converter(viewer, session, {f.currency for f in items})
+    return render(viewer, "store/favorites.html", {"items": items, "display": display})
 
 
 async def _cart_page(
     viewer: Viewer, session: DbSession, error: str | None = None, status_code: int = 200
 ) -> Response:
     current = await cart.get_cart(session, viewer.actor)
-    context = {"cart": current, "error": error}
+    display = await prices.converter(viewer, session, {line.currency for line in current.lines})
+    context = {"cart": current, "error": error, "display": display}
     return render(viewer, "store/cart.html", context, status_code=status_code)
 
 
