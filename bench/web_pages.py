@@ -191,7 +191,10 @@ def main() -> None:
         cells = [f"{(h + a) / 1000:.1f} ({h / 1000:.1f} + {a / 1000:.1f})" for h, a in w.values()]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
-    print(f"| page | p50 ms | p95 ms | max ms | server CPU ms/request | load 1 min ({args.requests} requests) |")
+    print(
+        "| page | p50 ms | p95 ms | max ms | server CPU ms/request | "
+        f"load 1 min ({args.requests} requests) |"
+    )
     print("|---|---|---|---|---|---|")
     for name, t in speed.items():
         print(

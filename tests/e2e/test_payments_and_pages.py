@@ -113,10 +113,14 @@ async def test_every_page_type_without_console_errors(
     shop = await factory.business(owner, name="Kashmir Looms")
     await factory.member(shop, BusinessRole.EDITOR)
     product = await factory.product(shop, title="Pashmina stole", price_minor=1850000)
-    waiting = await factory.product(shop, title="Waiting rug", status=ProductStatus.PENDING_APPROVAL)
+    waiting = await factory.product(
+        shop, title="Waiting rug", status=ProductStatus.PENDING_APPROVAL
+    )
     async with factory.session() as s:
         customer = await customers.create_customer(
-            s, owner.actor, CustomerCreate(business_id=shop.id, name="Meena Sharma", phone="+919812345678")
+            s,
+            owner.actor,
+            CustomerCreate(business_id=shop.id, name="Meena Sharma", phone="+919812345678"),
         )
         token = await share_token(s, owner.actor, customer.id, settings.secret_key)
         await s.commit()

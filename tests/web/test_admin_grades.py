@@ -22,7 +22,7 @@ async def test_queue_shows_grades_and_minimum(client: httpx.AsyncClient, factory
     shop = await factory.business(owner, name="Jaipur Potters")
     sharp = await factory.product(shop, title="Sharp vase", status=ProductStatus.DRAFT)
     blurred = await factory.product(shop, title="Blurred bowl", status=ProductStatus.DRAFT)
-    bare = await factory.product(shop, title="Bare plate", status=ProductStatus.PENDING_APPROVAL)
+    await factory.product(shop, title="Bare plate", status=ProductStatus.PENDING_APPROVAL)
     for product, photo in ((sharp, FAIR), (blurred, BLURRED)):
         r = await upload(client, owner.headers, product.id, photo)
         assert r.status_code == 201, r.text

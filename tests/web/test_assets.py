@@ -65,7 +65,9 @@ async def test_precompressed_copy_is_sent_by_accepted_encoding(client: httpx.Asy
         assert response.headers["content-encoding"] == encoding, accept
         assert response.headers["content-type"].startswith("text/javascript")
         assert "accept-encoding" in response.headers["vary"].lower()
-        assert response.num_bytes_downloaded == (VENDOR / f"plotly-haat.min.js{suffix}").stat().st_size
+        assert (
+            response.num_bytes_downloaded == (VENDOR / f"plotly-haat.min.js{suffix}").stat().st_size
+        )
         assert response.content == plain  # httpx decodes it
     identity = await client.get(path, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in identity.headers and identity.content == plain

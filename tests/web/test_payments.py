@@ -158,7 +158,9 @@ async def test_milestones_funded_and_released_by_the_buyer(
 
     page = await client.get(f"/orders/{order_id}")
     assert "Paid into escrow" in page.text and "Release to the seller" in page.text
-    assert (await client.post(f"/orders/{order_id}/milestones/{first.id}/release")).status_code == 403
+    assert (
+        await client.post(f"/orders/{order_id}/milestones/{first.id}/release")
+    ).status_code == 403
     r = await post_form(client, f"/orders/{order_id}/milestones/{first.id}/release", {})
     assert r.status_code == 303
     assert await _milestone(factory, first.id) == MilestoneStatus.RELEASED
@@ -176,9 +178,7 @@ async def _milestone(factory: Factory, milestone_id: uuid.UUID) -> MilestoneStat
         return milestone.status
 
 
-async def test_another_buyer_cannot_pay_or_see(
-    client: httpx.AsyncClient, factory: Factory
-) -> None:
+async def test_another_buyer_cannot_pay_or_see(client: httpx.AsyncClient, factory: Factory) -> None:
     _, _, vase = await _shop(factory)
     await web_login(client, await factory.user("buyer"))
     order_id = await _checkout(client, vase, "later")

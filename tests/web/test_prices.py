@@ -17,9 +17,20 @@ from tests.conftest import Factory
 from tests.web.conftest import post_form, web_login
 
 EUR_PER_INR = Decimal("0.0110")  # 1,500.00 INR -> 16.50 EUR
-_GERMAN_MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
-)
+_GERMAN_MONTHS = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
 def _plain(html: str) -> str:

@@ -43,7 +43,7 @@ def matches(dialect: str, query: str) -> ColumnElement[bool]:
     if not terms:
         return false()
     if dialect == "sqlite":
-        hits = (
+        hits: Select[Any] = (
             select(literal_column("rowid"))
             .select_from(text("products_fts"))
             .where(text("products_fts MATCH :fts_match").bindparams(fts_match=_fts(terms)))

@@ -15,9 +15,9 @@ from haat.identity.models import User
 from haat.identity.otp import OtpService
 from haat.identity.schemas import MePatch, RegisterIn
 from haat.identity.service import IdentityService
+from haat.web import prices
 from haat.web.forms import validate
 from haat.web.messages import error_message
-from haat.web import prices
 from haat.web.routes import page_router
 from haat.web.templating import render
 from haat.web.viewer import (

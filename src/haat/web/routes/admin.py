@@ -11,8 +11,8 @@ from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from haat.businesses import service as businesses
-from haat.catalog import service as catalog
 from haat.catalog import photo_quality, transitions
+from haat.catalog import service as catalog
 from haat.catalog.models import ProductStatus
 from haat.catalog.present import product_admin_out
 from haat.catalog.workflow import ProductAction

@@ -315,7 +315,12 @@ async def _pay_manual_orders(
         if provider != PaymentProvider.MANUAL or order.payment_status != PaymentStatus.UNPAID:
             continue
         await charges.open_payment(
-            session, viewer.actor, providers, order.id, PaymentIn(method=chosen), f"{key}:{order.id}"
+            session,
+            viewer.actor,
+            providers,
+            order.id,
+            PaymentIn(method=chosen),
+            f"{key}:{order.id}",
         )
 
 

@@ -110,7 +110,9 @@ def _razorpay_page(viewer: Viewer, payment: Payment, order: Order) -> Response:
     csp = CONTENT_SECURITY_POLICY.replace(
         "form-action 'self'", f"form-action 'self' {_origin(action)}"
     )
-    return render(viewer, "store/pay_razorpay.html", context, headers={"Content-Security-Policy": csp})
+    return render(
+        viewer, "store/pay_razorpay.html", context, headers={"Content-Security-Policy": csp}
+    )
 
 
 @router.post("/orders/{order_id:uuid}/pay")
@@ -150,7 +152,9 @@ async def pay_order(
         assert order is not None
         return _razorpay_page(viewer, payment, order)
     if payment.provider == PaymentProvider.MANUAL:
-        viewer.flash(viewer.gettext("Payment noted. The seller confirms it when the money arrives."))
+        viewer.flash(
+            viewer.gettext("Payment noted. The seller confirms it when the money arrives.")
+        )
     return back
 
 
