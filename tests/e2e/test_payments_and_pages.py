@@ -7,21 +7,15 @@ a failed request or a Content-Security-Policy violation (conftest.py fails the t
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
-
-from sqlalchemy import select
 
 from haat.businesses.models import BusinessRole
 from haat.catalog.models import ProductStatus
-from haat.commerce.models import Order
 from haat.config import Settings
 from haat.customers import service as customers
 from haat.customers.schemas import CustomerCreate
 from haat.customers.sharing import share_token
 from haat.identity.models import PlatformRole
-from haat.payments import escrow
-from haat.payments.schemas import MilestoneIn, MilestonesIn
 from tests.conftest import Factory
 from tests.e2e.conftest import PHONE
 
@@ -69,21 +63,18 @@ async def test_buyer_pays_by_upi_and_funds_and_releases_a_milestone(
     assert "Paid" in await buyer.page.inner_text(".payment-status")
     await buyer.shot("upi-paid")
 
-    # 2. Milestones: the seller splits the second order 30 / 70; the buyer pays the advance
-    # in cash, the seller confirms it, the buyer releases it.
+    # 2. Milestones: the seller splits the second order 30 / 70 in the portal; the buyer pays
+    # the advance in cash, the seller confirms it, the buyer releases it.
     order_path = await _place_order(buyer, "Dinner service", "later")
     order_id = order_path.rsplit("/", 1)[1]
-    async with factory.session() as s:
-        order = await s.scalar(select(Order).where(Order.id == uuid.UUID(order_id)))
-        assert order is not None
-        split = MilestonesIn(
-            milestones=[
-                MilestoneIn(title="Advance at production start", percent_bp=3000),
-                MilestoneIn(title="On delivery", percent_bp=7000),
-            ]
-        )
-        await escrow.set_milestones(s, owner.actor, order.id, split)
-        await s.commit()
+    await seller.go(f"/seller/{shop.id}/orders/{order_id}")
+    await seller.page.fill("#ms-title-0", "Advance at production start")
+    await seller.page.fill("#ms-percent-0", "30")
+    await seller.page.fill("#ms-title-1", "On delivery")
+    await seller.page.fill("#ms-percent-1", "70")
+    await seller.shot("split")
+    await seller.page.click("text=Save milestones")
+    await seller.page.wait_for_selector(".flashes >> text=Milestones saved.")
     await buyer.go(order_path)
     first = buyer.page.locator(".milestone").first
     assert "Waiting for payment" in await first.inner_text()

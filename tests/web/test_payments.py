@@ -241,3 +241,39 @@ async def test_pay_form_needs_csrf(client: httpx.AsyncClient, factory: Factory) 
     )
     assert r.status_code == 403
     assert await token(client, f"/orders/{order_id}")
+
+
+async def test_seller_splits_an_order_into_milestones(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    owner, business, vase = await _shop(factory)
+    await web_login(client, await factory.user("buyer"))
+    order_id = await _checkout(client, vase, "later")
+    path = f"/seller/{business.id}/orders/{order_id}/milestones"
+    split = {"title": ["Advance", "On delivery", "", ""], "percent": ["30", "70", "", ""]}
+
+    async def milestones() -> list[tuple[str, int | None]]:
+        async with factory.session() as s:
+            rows = await escrow.milestones_of(s, order_id)
+            return [(m.title, m.percent_bp) for m in rows]
+
+    async with httpx.AsyncClient(transport=client._transport, base_url=client.base_url) as staff:
+        viewer = await factory.member(business, BusinessRole.VIEWER)
+        await web_login(staff, viewer)
+        r = await post_form(staff, path, split)
+        assert r.status_code == 303 and await milestones() == []  # a viewer may not
+        staff.cookies.clear()
+        await web_login(staff, owner)
+        page = await staff.get(f"/seller/{business.id}/orders/{order_id}")
+        assert "Split into milestones" in page.text
+        r = await post_form(staff, path, {**split, "percent": ["30", "60", "", ""]})
+        assert r.status_code == 303 and await milestones() == []  # 90 %: refused
+        assert (await staff.post(path, data=split)).status_code == 403  # no CSRF token
+        r = await post_form(staff, path, split)
+        assert r.status_code == 303
+        assert await milestones() == [("Advance", 3000), ("On delivery", 7000)]
+    # The buyer may not split the order, nor may anyone outside the business.
+    r = await post_form(client, path, {"title": ["All"], "percent": ["100"]})
+    assert r.status_code == 404
+    page = await client.get(f"/orders/{order_id}")
+    assert page.text.count('action="/orders/' + str(order_id) + '/pay"') == 2  # one per milestone
