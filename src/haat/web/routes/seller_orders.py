@@ -117,7 +117,7 @@ def _milestones_from(form: Any) -> MilestonesIn | None:
             continue
         try:
             basis_points = int((Decimal(percent) * 100).to_integral_value())
-            rows.append(MilestoneIn(title=title, percent_bp=basis_points))
+            rows.append(MilestoneIn(title=title, amount_minor=None, percent_bp=basis_points))
         except (InvalidOperation, ValidationError):
             return None
     try:
