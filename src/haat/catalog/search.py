@@ -34,31 +34,59 @@ def query_terms(query: str) -> list[str]:
     return _WORD.findall(query.lower())[:MAX_TERMS]
 
 
+def matches(dialect: str, query: str) -> ColumnElement[bool]:
+    """The filter "matches every word of ``query``" alone, without relevance: what a count
+    of the results needs. On SQLite a ``rowid IN (FTS5 match)`` semi-join, which the planner
+    runs once; joined instead, SQLite drives the join from ``products`` and runs the FTS5
+    lookup once per product (50 ms for a count on the demo's 2,348 products, bench/)."""
+    terms = query_terms(query)
+    if not terms:
+        return false()
+    if dialect == "sqlite":
+        hits: Select[Any] = (
+            select(literal_column("rowid"))
+            .select_from(text("products_fts"))
+            .where(text("products_fts MATCH :fts_match").bindparams(fts_match=_fts(terms)))
+        )
+        return literal_column("products.rowid").in_(hits)
+    return _vector().op("@@")(_tsquery(terms))
+
+
+def _fts(terms: list[str]) -> str:
+    return " ".join(f'"{t}"' for t in terms)
+
+
+def _tsquery(terms: list[str]) -> ColumnElement[Any]:
+    return func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
+
+
+def _vector() -> ColumnElement[Any]:
+    return literal_column("products.search_vector")
+
+
 def apply_search(
     stmt: Select[Any], dialect: str, query: str
 ) -> tuple[Select[Any], ColumnElement[Any] | None]:
     """Restrict ``stmt`` (a select over `Product`) to products matching every word of
-    ``query`` and return it with a relevance expression (higher is better). A query with no
-    words matches nothing and has no relevance (None)."""
+    ``query`` (`matches`) and return it with a relevance expression (higher is better). A
+    query with no words matches nothing and has no relevance (None)."""
     terms = query_terms(query)
     if not terms:
         return stmt.where(false()), None
+    stmt = stmt.where(matches(dialect, query))
     if dialect == "sqlite":
-        match = " ".join(f'"{t}"' for t in terms)
         hits = (
             select(
                 literal_column("rowid").label("rid"),
                 literal_column("bm25(products_fts, 10.0, 4.0, 1.0)").label("bm25"),
             )
             .select_from(text("products_fts"))
-            .where(text("products_fts MATCH :fts_query").bindparams(fts_query=match))
+            .where(text("products_fts MATCH :fts_query").bindparams(fts_query=_fts(terms)))
             .subquery("fts_hits")
         )
         stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
         return stmt, -hits.c.bm25
-    tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
-    vector: ColumnElement[Any] = literal_column("products.search_vector")
-    return stmt.where(vector.op("@@")(tsquery)), func.ts_rank_cd(vector, tsquery)
+    return stmt, func.ts_rank_cd(_vector(), _tsquery(terms))
 
 
 def search_terms_for(attributes: dict[str, Any] | None, *names: str | None) -> str:
