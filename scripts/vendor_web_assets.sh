@@ -56,7 +56,7 @@ node -e '
 # Precompressed copies: Brotli at its best setting, gzip -9 (node's zlib, no other tool).
 node -e '
   const fs = require("fs"), zlib = require("zlib"), dir = process.argv[1];
-  for (const name of ["htmx.min.js", "plotly-haat.min.js", "plotly-haat.css"]) {
+  for (const name of ["htmx.min.js", "socket.io.min.js", "plotly-haat.min.js", "plotly-haat.css"]) {
     const data = fs.readFileSync(dir + "/" + name);
     fs.writeFileSync(dir + "/" + name + ".br", zlib.brotliCompressSync(data, { params: {
       [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
