@@ -61,7 +61,7 @@ async def _send(request: Request, actor: Actor, session: DbSession, message: Mes
     on_commit(session, lambda: hub.publish_after_commit(message))
 
 
-@router.get("/conversations", response_model=ConversationList, responses=responses(401))
+@router.get("/conversations", response_model=ConversationList, responses=responses(401, 422))
 async def list_conversations(
     request: Request,
     actor: AuthenticatedActor,
@@ -189,7 +189,7 @@ async def send_image(
 
 @router.get(
     "/messages/{message_id:uuid}/image",
-    responses={200: {"content": {"image/jpeg": {}, "image/webp": {}}}, **responses(401, 404)},
+    responses={200: {"content": {"image/jpeg": {}, "image/webp": {}}}, **responses(401, 404, 422)},
 )
 async def message_image(
     message_id: uuid.UUID,

@@ -16,7 +16,7 @@ from haat.chat.language import detect_language
 from haat.chat.realtime import ChatHub
 from haat.chat.schemas import MAX_TEXT, ConversationCreate
 from haat.config import Settings
-from haat.core.db import on_commit
+from haat.core.db import on_commit, session_scope
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError
 from haat.core.security import encode_access_token
@@ -102,7 +102,10 @@ async def conversation(
     rows, _ = await service.list_conversations(session, actor, per_page=100)
     row = next((r for r in rows if r.conversation.id == talk.id), None)
     if messages:
-        await service.mark_read(session, actor, talk.id, messages[-1].seq, checked=True)
+        # A GET's session is read-only (on SQLite a deferred transaction that cannot take the
+        # write lock later): the read receipt gets a write transaction of its own.
+        async with session_scope(request.app.state.db) as writer:
+            await service.mark_read(writer, actor, talk.id, messages[-1].seq, checked=True)
     return render(
         viewer,
         "chat/conversation.html",
