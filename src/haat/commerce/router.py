@@ -158,7 +158,7 @@ async def checkout_cart(
     made, created = await checkout.checkout(session, actor, data, key)
     if not created:
         response.status_code = 200
-    return [_view(o, staff=False) for o in made]
+    return made
 
 
 @orders_router.get("", response_model=Page[OrderView], responses=responses(401, 403, 404, 422))

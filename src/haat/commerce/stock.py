@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CursorResult, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    CursorResult,
+    FromClause,
+    Integer,
+    Uuid,
+    column,
+    literal,
+    select,
+    union_all,
+    update,
+    values,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from haat.catalog.models import Product, ProductStatus
+from haat.core.db import table_of
 from haat.core.errors import Conflict
 
 
@@ -44,3 +56,46 @@ async def take(
             product_id=str(product_id),
             reason="out_of_stock",
         )
+
+
+async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]]) -> None:
+    """Take stock for ``lines`` (``(product_id, quantity, title)``, one line per product) of
+    approved products in one conditional UPDATE ... FROM (VALUES ...): each product loses its
+    quantity only where ``stock_quantity >= quantity``, and the row count must be the number
+    of lines, so stock never goes below zero (atomic under PostgreSQL's row locks and
+    SQLite's write lock). Lock the rows in product id order first (checkout does, with its
+    ``FOR UPDATE`` read) to avoid deadlocks between concurrent callers.
+
+    Raises `OutOfStock` (409, with ``product_id`` and ``reason``) naming the first line, by
+    product id, that could not be served; the caller's rollback undoes the others.
+    """
+    pairs = [(product_id, quantity) for product_id, quantity, _title in lines]
+    wanted: FromClause
+    if conn.dialect.name == "sqlite":  # no column names for VALUES in FROM: a UNION ALL
+        wanted = union_all(
+            *(
+                select(literal(p, Uuid).label("id"), literal(q, Integer).label("quantity"))
+                for p, q in pairs
+            )
+        ).subquery("wanted")
+    else:
+        wanted = values(column("id", Uuid), column("quantity", Integer), name="wanted").data(pairs)
+    products = table_of(Product)
+    result = await conn.execute(
+        update(products)
+        .where(
+            products.c.id == wanted.c.id,
+            products.c.stock_quantity >= wanted.c.quantity,
+            products.c.status == ProductStatus.APPROVED,
+        )
+        .values(stock_quantity=products.c.stock_quantity - wanted.c.quantity)
+        .returning(products.c.id)
+    )
+    taken = set(result.scalars())
+    for product_id, quantity, title in sorted(lines):
+        if product_id not in taken:
+            raise OutOfStock(
+                f"Not enough stock of {title!r} for {quantity}",
+                product_id=str(product_id),
+                reason="out_of_stock",
+            )
