@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from sqlalchemy import (
     CursorResult,
-    FromClause,
     Integer,
+    Update,
     Uuid,
-    column,
-    literal,
+    bindparam,
     select,
     union_all,
     update,
-    values,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -58,30 +57,23 @@ async def take(
         )
 
 
-async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]]) -> None:
-    """Take stock for ``lines`` (``(product_id, quantity, title)``, one line per product) of
-    approved products in one conditional UPDATE ... FROM (VALUES ...): each product loses its
-    quantity only where ``stock_quantity >= quantity``, and the row count must be the number
-    of lines, so stock never goes below zero (atomic under PostgreSQL's row locks and
-    SQLite's write lock). Lock the rows in product id order first (checkout does, with its
-    ``FOR UPDATE`` read) to avoid deadlocks between concurrent callers.
-
-    Raises `OutOfStock` (409, with ``product_id`` and ``reason``) naming the first line, by
-    product id, that could not be served; the caller's rollback undoes the others.
-    """
-    pairs = [(product_id, quantity) for product_id, quantity, _title in lines]
-    wanted: FromClause
-    if conn.dialect.name == "sqlite":  # no column names for VALUES in FROM: a UNION ALL
-        wanted = union_all(
-            *(
-                select(literal(p, Uuid).label("id"), literal(q, Integer).label("quantity"))
-                for p, q in pairs
+@functools.lru_cache(maxsize=128)
+def _take_statement(lines: int) -> Update:
+    """The UPDATE of `take_all` for ``lines`` products, with parameters ``id_<n>`` and
+    ``quantity_<n>``: one statement object per cart size, so SQLAlchemy compiles it once (a
+    VALUES list of parameters is never cached, hence the UNION ALL of one-row SELECTs, which
+    PostgreSQL and SQLite both read as a derived table)."""
+    wanted = union_all(
+        *(
+            select(
+                bindparam(f"id_{n}", type_=Uuid).label("id"),
+                bindparam(f"quantity_{n}", type_=Integer).label("quantity"),
             )
-        ).subquery("wanted")
-    else:
-        wanted = values(column("id", Uuid), column("quantity", Integer), name="wanted").data(pairs)
+            for n in range(lines)
+        )
+    ).subquery("wanted")
     products = table_of(Product)
-    result = await conn.execute(
+    return (
         update(products)
         .where(
             products.c.id == wanted.c.id,
@@ -91,7 +83,24 @@ async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]
         .values(stock_quantity=products.c.stock_quantity - wanted.c.quantity)
         .returning(products.c.id)
     )
-    taken = set(result.scalars())
+
+
+async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]]) -> None:
+    """Take stock for ``lines`` (``(product_id, quantity, title)``, one line per product) of
+    approved products in one conditional UPDATE ... FROM (the wanted quantities): each
+    product loses its quantity only where ``stock_quantity >= quantity``, and every product
+    must come back from the UPDATE, so stock never goes below zero (atomic under
+    PostgreSQL's row locks and SQLite's write lock). Lock the rows in product id order first
+    (checkout does, with its ``FOR UPDATE`` read) to avoid deadlocks between concurrent
+    callers.
+
+    Raises `OutOfStock` (409, with ``product_id`` and ``reason``) naming the first line, by
+    product id, that could not be served; the caller's rollback undoes the others.
+    """
+    params: dict[str, object] = {}
+    for n, (product_id, quantity, _title) in enumerate(lines):
+        params[f"id_{n}"], params[f"quantity_{n}"] = product_id, quantity
+    taken = set((await conn.execute(_take_statement(len(lines)), params)).scalars())
     for product_id, quantity, title in sorted(lines):
         if product_id not in taken:
             raise OutOfStock(
