@@ -241,16 +241,17 @@ def run_wrk(base: str, carts: Path, seconds: float, connections: int) -> dict[st
 
 
 def profile(pid: int, seconds: float) -> subprocess.Popen[bytes]:
-    """py-spy sampling ``pid`` (without pausing it) for ``seconds``, as collapsed stacks."""
+    """py-spy sampling ``pid`` for ``seconds`` while it holds the GIL (running, not waiting
+    for the database or the network), 100 times a second, as collapsed stacks."""
     return subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "py-spy"),
             "record",
-            "--nonblocking",
+            "--gil",
             "--format",
             "raw",
             "--rate",
-            "250",
+            "100",
             "--duration",
             str(max(1, round(seconds))),
             "--pid",

@@ -9,8 +9,8 @@ retried checkout return the orders of the first one; any failure rolls everythin
 
 The hot path is a fixed handful of statements on the session's connection, whatever the
 cart holds: claim the key, read and lock the cart's products, the tax table, take the stock,
-number the orders, and one multi-row INSERT each for orders, items and status history, then
-empty the cart (`haat.commerce.placing.write_orders`).
+number the orders (drawn by the cart read on PostgreSQL), one multi-row INSERT each for
+orders, items and status history, then empty the cart (`haat.commerce.placing.write_orders`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -31,7 +31,7 @@ from haat.catalog.models import Product, ProductStatus
 from haat.commerce import stock
 from haat.commerce.cart import ProductNow, price_line
 from haat.commerce.models import CartLine, Checkout, Order, OrderStatus, PaymentStatus
-from haat.commerce.placing import next_order_numbers, write_orders
+from haat.commerce.placing import next_order_numbers, order_number, write_orders
 from haat.commerce.schemas import CartLineOut, CheckoutIn, OrderItemOut, OrderOut
 from haat.commerce.tax import TaxTable
 from haat.core.db import table_of, utcnow, written
@@ -67,6 +67,12 @@ CART_FOR_CHECKOUT = (
     .where(_lines.c.user_id == bindparam("user_id"))
     .order_by(_products.c.id)
     .with_for_update(of=_products)
+)
+# On PostgreSQL the same read also draws one order-number value per line from the sequence:
+# a cart has at least as many lines as sellers, so the smallest values number the orders
+# (numbers are unique, not gap-free) without a statement of their own.
+CART_FOR_CHECKOUT_PG = CART_FOR_CHECKOUT.add_columns(
+    func.nextval(literal("order_number_seq")).label("number_value")
 )
 EMPTY_CART = delete(_lines).where(_lines.c.user_id == bindparam("user_id"))
 _CLAIM_VALUES: dict[str, Any] = {
@@ -150,7 +156,9 @@ async def checkout(
     checkout_id, created = await _claim(conn, user_id, idempotency_key, request_hash(body))
     if not created:
         return await existing_orders(session, checkout_id), False
-    rows = list((await conn.execute(CART_FOR_CHECKOUT, {"user_id": user_id})).all())
+    postgres = conn.dialect.name == "postgresql"
+    read = CART_FOR_CHECKOUT_PG if postgres else CART_FOR_CHECKOUT
+    rows = list((await conn.execute(read, {"user_id": user_id})).all())
     if not rows:
         raise CheckoutConflict("Your cart is empty")
     rows.sort(key=lambda r: (r.created_at, r.line_id))  # the buyer's order of the lines
@@ -171,8 +179,12 @@ async def checkout(
     for out, _row in priced:
         by_business[out.business_id].append(out)
     groups = sorted(by_business.items(), key=lambda kv: str(kv[0]))
-    numbers = await next_order_numbers(session, len(groups))
     now = utcnow()
+    if postgres:
+        drawn = sorted(row.number_value for row in rows)[: len(groups)]
+        numbers = [order_number(now.year, value) for value in drawn]
+    else:
+        numbers = await next_order_numbers(session, len(groups))
     made = [
         _make_order(actor, checkout_id, number, business_id, group, body, now)
         for number, (business_id, group) in zip(numbers, groups, strict=True)

@@ -53,7 +53,12 @@ async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]
             session.add(OrderNumberCounter(year=year, last=count))
             last = count
         values = list(range(last - count + 1, last + 1))
-    return [f"HT-{year}-{int(value):06d}" for value in values]
+    return [order_number(year, value) for value in values]
+
+
+def order_number(year: int, value: int) -> str:
+    """``HT-YYYY-NNNNNN``: the year and a counter value of at least six digits."""
+    return f"HT-{year}-{int(value):06d}"
 
 
 def order_item(
