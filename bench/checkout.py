@@ -22,6 +22,8 @@ quantities ordered (no oversell, none below zero), the orders stored equal the o
 buyers were given, and no cart that was checked out still has lines. Prints a Markdown row
 for RESULTS.md and writes bench/out/checkout.json.
 
+Needs wrk (Debian package) and the ``bench`` extra (psutil, py-spy).
+
     .venv/bin/python bench/checkout.py [--duration 20] [--warmup 5] [--connections 32]
     .venv/bin/python bench/checkout.py --statements-only   # SQL statements per request
 """
