@@ -1,20 +1,31 @@
 """Issue-3 benchmark: checkouts of 3-line carts on PostgreSQL with `haat serve --workers 2`.
 
 Resets its own database (``haat_bench_checkout``), migrates it and loads 8 sellers with 50
-products each (plenty of stock) plus 10 scarce products of 20 units, and 32 buyers. Serves
-Haat as deployed (``HAAT_ENV=production``, a random ``SECRET_KEY``, ``REDIS_URL``) with
-``haat serve --workers 2 --no-access-log``. Then 32 concurrent buyers (asyncio + httpx, one
-keep-alive connection each) each loop: fill a cart with 3 different products
-(``POST /api/cart/items``; one cart in ten holds a scarce product), check out
-(``POST /api/orders/checkout`` with a new Idempotency-Key). A buyer who loses a race for a
-scarce product (409) drops that line and checks out the rest. Runs ``--warmup`` seconds
-unmeasured, then ``--duration`` seconds measured, then stops by itself.
+products each (plenty of stock) plus 10 scarce products of 20 units, and one buyer per cart
+to check out (``--carts``, default 24,000). Every cart is filled before the run, directly in
+the database: 3 lines from 3 different sellers at the product's price, one cart in ten with a
+scarce product. Only ``POST /api/orders/checkout`` is timed.
+
+Serves Haat as deployed (``HAAT_ENV=production``, a random ``SECRET_KEY``, ``REDIS_URL``) with
+``haat serve --workers 2 --no-access-log`` and loads it from a separate process: wrk
+(``bench/checkout.lua``) with 32 connections, i.e. 32 concurrent buyers, each request one
+buyer's checkout with its own Idempotency-Key. First ``--warmup`` seconds unmeasured, then
+``--duration`` seconds measured, on separate carts; a buyer whose scarce product sold out gets
+the expected 409 naming the line (counted apart).
+
+CPU time per checkout, the figure that does not depend on how loaded the shared machine is,
+is read with psutil over the measured run for the two workers, for the PostgreSQL backends
+serving the benchmark's database, and (rusage) for wrk.
 
 Afterwards it checks the database: every product's stock equals its initial stock minus the
-quantities ordered (no oversell, none below zero), and the orders stored equal the orders the
-buyers were given. Prints a Markdown table for RESULTS.md and writes bench/out/checkout.json.
+quantities ordered (no oversell, none below zero), the orders stored equal the orders the
+buyers were given, and no cart that was checked out still has lines. Prints a Markdown row
+for RESULTS.md and writes bench/out/checkout.json.
 
-    .venv/bin/python bench/checkout.py [--duration 20] [--buyers 32]
+Needs wrk (Debian package) and the ``bench`` extra (psutil, py-spy).
+
+    .venv/bin/python bench/checkout.py [--duration 20] [--warmup 5] [--connections 32]
+    .venv/bin/python bench/checkout.py --statements-only   # SQL statements per request
 """
 
 from __future__ import annotations
@@ -25,25 +36,28 @@ import json
 import os
 import platform
 import random
+import resource
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+import psutil
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import reset_database  # noqa: E402
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole, Membership
 from haat.catalog.models import Product, ProductStatus
+from haat.commerce.models import CartLine
 from haat.core.db import Database, utcnow
 from haat.core.migrate import upgrade
 from haat.core.security import encode_access_token
@@ -54,8 +68,9 @@ OUT = ROOT / "bench" / "out"
 DB_URL = os.environ.get(
     "HAAT_BENCH_CHECKOUT_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/haat_bench_checkout"
 )
-REDIS_URL = os.environ.get("HAAT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+REDIS_URL = os.environ.get("HAAT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 PLENTY, SCARCE = 1_000_000, 20
+SELLERS, PER_SELLER = 8, 50
 ADDRESS = {
     "name": "Lena Becker",
     "phone": "+4915112345678",
@@ -68,24 +83,24 @@ ADDRESS = {
 
 @dataclass
 class Catalogue:
-    plenty: list[str]
+    by_seller: list[list[str]]  # plenty products per seller
     scarce: list[str]
     initial: dict[str, int]
-    buyers: list[uuid.UUID]
+    prices: dict[str, tuple[int, str]]
+    carts: list[uuid.UUID]  # one buyer per filled cart
 
 
-async def seed(url: str, sellers: int, per_seller: int, buyers: int) -> Catalogue:
+async def seed(url: str, carts: int) -> Catalogue:
+    """Reset the database, load the sellers and their products, and ``carts`` buyers each
+    with a filled 3-line cart (3 sellers; one in ten with a scarce product first)."""
     await reset_database(url)
     await asyncio.to_thread(upgrade, url)
     db = Database(url, null_pool=True)
     rng = random.Random(3)
-    plenty: list[str] = []
-    scarce: list[str] = []
-    initial: dict[str, int] = {}
-    buyer_ids: list[uuid.UUID] = []
+    catalogue = Catalogue([], [], {}, {}, [])
     try:
         async with db.session() as s:
-            for n in range(sellers):
+            for n in range(SELLERS):
                 owner = User(
                     email=f"seller{n}@bench.example",
                     full_name=f"Seller {n}",
@@ -104,9 +119,10 @@ async def seed(url: str, sellers: int, per_seller: int, buyers: int) -> Catalogu
                 s.add(shop)
                 await s.flush()
                 s.add(Membership(business_id=shop.id, user_id=owner.id, role=BusinessRole.ADMIN))
-                count = per_seller + (2 if n < 5 else 0)  # the first 5 shops: 2 scarce each
+                catalogue.by_seller.append([])
+                count = PER_SELLER + (2 if n < 5 else 0)  # the first 5 shops: 2 scarce each
                 for i in range(count):
-                    is_scarce = i >= per_seller
+                    is_scarce = i >= PER_SELLER
                     product = Product(
                         business_id=shop.id,
                         title=f"Bench product {n}-{i}",
@@ -119,100 +135,56 @@ async def seed(url: str, sellers: int, per_seller: int, buyers: int) -> Catalogu
                     )
                     s.add(product)
                     await s.flush()
-                    (scarce if is_scarce else plenty).append(str(product.id))
-                    initial[str(product.id)] = product.stock_quantity
-            for n in range(buyers):
-                buyer = User(email=f"buyer{n}@bench.example", full_name=f"Buyer {n}")
-                s.add(buyer)
-                await s.flush()
-                buyer_ids.append(buyer.id)
+                    pid = str(product.id)
+                    (catalogue.scarce if is_scarce else catalogue.by_seller[n]).append(pid)
+                    catalogue.initial[pid] = product.stock_quantity
+                    catalogue.prices[pid] = (product.price_minor, product.currency)
+            users = [
+                {"id": uuid.uuid4(), "email": f"buyer{n}@bench.example", "full_name": f"Buyer {n}"}
+                for n in range(carts)
+            ]
+            await s.execute(insert(User), users)
+            lines = []
+            for user in users:
+                sellers = rng.sample(range(SELLERS), 3)
+                picks = [rng.choice(catalogue.by_seller[n]) for n in sellers]
+                if rng.random() < 0.1:
+                    picks[0] = rng.choice(catalogue.scarce)
+                for pid in picks:
+                    price, currency = catalogue.prices[pid]
+                    lines.append(
+                        {
+                            "user_id": user["id"],
+                            "product_id": uuid.UUID(pid),
+                            "quantity": 1,
+                            "seen_price_minor": price,
+                            "seen_currency": currency,
+                        }
+                    )
+            await s.execute(insert(CartLine), lines)
             await s.commit()
+            catalogue.carts = [u["id"] for u in users]
     finally:
         await db.dispose()
-    return Catalogue(plenty, scarce, initial, buyer_ids)
+    return catalogue
 
 
-@dataclass
-class Tally:
-    measuring: bool = False
-    checkouts: int = 0
-    orders_given: int = 0
-    checkout_ms: list[float] = field(default_factory=list)
-    cart_ms: list[float] = field(default_factory=list)
-    flow_ms: list[float] = field(default_factory=list)
-    conflicts: int = 0  # expected 409s: a scarce product sold out under the buyer
-    errors: dict[str, int] = field(default_factory=dict)
-    orders_all: int = 0  # including the warm-up, for the database check
-    cpu: dict[str, float] = field(default_factory=dict)  # measured window, seconds
-
-    def error(self, what: str) -> None:
-        self.errors[what] = self.errors.get(what, 0) + 1
-
-
-async def buyer_loop(
-    base: str, token: str, catalogue: Catalogue, tally: Tally, stop: asyncio.Event, seed_: int
-) -> None:
-    rng = random.Random(seed_)
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
-        while not stop.is_set():
-            picks = rng.sample(catalogue.plenty, 3)
-            if rng.random() < 0.1:
-                picks[0] = rng.choice(catalogue.scarce)
-            flow_started = time.perf_counter()
-            for product_id in picks:
-                started = time.perf_counter()
-                r = await c.post("/api/cart/items", json={"product_id": product_id, "quantity": 1})
-                if tally.measuring:
-                    tally.cart_ms.append((time.perf_counter() - started) * 1000)
-                if r.status_code == 409:
-                    tally.conflicts += tally.measuring
-                elif r.status_code != 200:
-                    tally.error(f"cart {r.status_code}")
-            for _attempt in range(2):
-                started = time.perf_counter()
-                r = await c.post(
-                    "/api/orders/checkout",
-                    headers={"Idempotency-Key": uuid.uuid4().hex},
-                    json={"delivery_address": ADDRESS},
-                )
-                elapsed = (time.perf_counter() - started) * 1000
-                if r.status_code == 201:
-                    tally.orders_all += len(r.json())
-                    if tally.measuring:
-                        tally.checkouts += 1
-                        tally.orders_given += len(r.json())
-                        tally.checkout_ms.append(elapsed)
-                        tally.flow_ms.append((time.perf_counter() - flow_started) * 1000)
-                    break
-                if r.status_code == 409 and "product_id" in r.json():
-                    tally.conflicts += tally.measuring
-                    await c.delete(f"/api/cart/items/{r.json()['product_id']}")
-                    continue
-                tally.error(f"checkout {r.status_code}")
-                await c.request("DELETE", "/api/cart/items/" + picks[0])
-                break
-
-
-def cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(processes: list[psutil.Process]) -> float:
     """User + system CPU time of the given processes (those still alive), in seconds."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
+    total = 0.0
+    for process in processes:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        total += times.user + times.system
+    return total
 
 
-def worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
-    out = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True
-    ).stdout
-    return [int(p) for p in out.split()]
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (wrk, once waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 async def backend_pids(url: str) -> list[int]:
@@ -228,48 +200,74 @@ async def backend_pids(url: str) -> list[int]:
     return [r["pid"] for r in rows]
 
 
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))], 1)
+def write_carts(path: Path, buyers: list[uuid.UUID], secret: str) -> None:
+    """One ``token key`` line per cart: the buyer's access token and an Idempotency-Key."""
+    with path.open("w") as f:
+        for buyer in buyers:
+            token = encode_access_token(secret, "HS256", buyer, 3600)[0]
+            f.write(f"{token} bench-{buyer.hex}\n")
 
 
-async def load(
-    base: str,
-    catalogue: Catalogue,
-    secret: str,
-    warmup: float,
-    duration: float,
-    server: subprocess.Popen[bytes],
-) -> Tally:
-    tally = Tally()
-    stop = asyncio.Event()
-    tokens = [encode_access_token(secret, "HS256", b, 3600)[0] for b in catalogue.buyers]
-    tasks = [
-        asyncio.create_task(buyer_loop(base, token, catalogue, tally, stop, n))
-        for n, token in enumerate(tokens)
-    ]
-    await asyncio.sleep(warmup)
-    app_pids, db_pids = worker_pids(server), await backend_pids(DB_URL)
-    app_cpu, db_cpu, own_cpu = cpu_seconds(app_pids), cpu_seconds(db_pids), time.process_time()
-    tally.measuring = True
-    started = time.perf_counter()
-    await asyncio.sleep(duration)
-    tally.measuring = False
-    elapsed = time.perf_counter() - started
-    tally.cpu = {
-        "app_cpu_s": round(cpu_seconds(app_pids) - app_cpu, 2),
-        "db_cpu_s": round(cpu_seconds(db_pids) - db_cpu, 2),
-        "load_generator_cpu_s": round(time.process_time() - own_cpu, 2),
-    }
-    stop.set()
-    await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
-    tally.errors["_elapsed_s"] = round(elapsed, 2)  # type: ignore[assignment]
-    return tally
+def run_wrk(base: str, carts: Path, seconds: float, connections: int) -> dict[str, Any]:
+    """Run wrk (2 threads) for ``seconds``; its JSON result plus its CPU seconds and the
+    order numbers the buyers were given (``given``)."""
+    given = carts.with_suffix(".given")
+    env = {**os.environ, "WRK_CARTS": str(carts), "WRK_THREADS": "2", "WRK_GIVEN": str(given)}
+    before = children_cpu()
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench" / "checkout.lua"),
+            base,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("WRK_RESULT "))
+    result: dict[str, Any] = json.loads(line.removeprefix("WRK_RESULT "))
+    result["cpu_s"] = children_cpu() - before
+    result["given"] = set()
+    for thread in range(2):
+        part = Path(f"{given}.{thread}")
+        result["given"] |= set(part.read_text().split())
+        part.unlink()
+    return result
 
 
-async def check_database(url: str, catalogue: Catalogue, orders_given: int) -> dict[str, Any]:
+def profile(pid: int, seconds: float) -> subprocess.Popen[bytes]:
+    """py-spy sampling ``pid`` for ``seconds`` while it holds the GIL (running, not waiting
+    for the database or the network), 100 times a second, as collapsed stacks."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "py-spy"),
+            "record",
+            "--gil",
+            "--format",
+            "raw",
+            "--rate",
+            "100",
+            "--duration",
+            str(max(1, round(seconds))),
+            "--pid",
+            str(pid),
+            "--output",
+            str(OUT / "checkout-profile.txt"),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+
+
+async def check_database(url: str, catalogue: Catalogue, given: set[str]) -> dict[str, Any]:
+    """Stock accounting, orders stored against orders given (``given``: their numbers) and
+    the carts left, read from the database after the run."""
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         stock = {
@@ -283,31 +281,60 @@ async def check_database(url: str, catalogue: Catalogue, orders_given: int) -> d
                 "ON o.id = i.order_id WHERE o.status <> 'cancelled' GROUP BY product_id"
             )
         }
-        orders = await conn.fetchval("SELECT count(*) FROM orders")
-        events = await conn.fetchval("SELECT count(*) FROM behaviour_events")
+        stored = {
+            r["number"]: r["buyer_id"]
+            for r in await conn.fetch("SELECT number, buyer_id FROM orders")
+        }
+        items = await conn.fetchval("SELECT count(*) FROM order_items")
+        history = await conn.fetchval("SELECT count(*) FROM order_status_changes")
+        events = await conn.fetchval(
+            "SELECT count(*) FROM behaviour_events WHERE kind = 'checked_out'"
+        )
+        # A buyer with orders has an empty cart; one without has the 3 lines seeded.
+        leftover = await conn.fetchval(
+            "SELECT count(*) FROM cart_lines l WHERE EXISTS "
+            "(SELECT 1 FROM orders o WHERE o.buyer_id = l.user_id)"
+        )
+        # A buyer without orders (not served, or refused) still has the 3 lines seeded.
+        carts_changed = await conn.fetchval(
+            "SELECT count(*) FROM users u WHERE u.email LIKE 'buyer%' AND NOT EXISTS "
+            "(SELECT 1 FROM orders o WHERE o.buyer_id = u.id) AND "
+            "(SELECT count(*) FROM cart_lines l WHERE l.user_id = u.id) <> 3"
+        )
     finally:
         await conn.close()
     mismatched = [
         p for p, start in catalogue.initial.items() if stock[p] != start - ordered.get(p, 0)
     ]
+    # Orders stored but not given: checkouts in flight when wrk stopped (it drops the
+    # answers), at most one per connection per run, and never part of a given checkout.
+    unanswered = {stored[n] for n in stored.keys() - given}
+    answered = {stored[n] for n in given & stored.keys()}
     return {
-        "orders_in_database": orders,
-        "orders_given_to_buyers": orders_given,
+        "orders_in_database": len(stored),
+        "orders_given_to_buyers": len(given),
+        "given_but_not_stored": len(given - stored.keys()),
+        "stored_unanswered_checkouts": len(unanswered),
+        "unanswered_mixed_with_answered": len(unanswered & answered),
+        "order_items": items,
+        "status_history_rows": history,
+        "checkout_events": events,
         "products_off_by_stock": len(mismatched),
         "negative_stock": sum(1 for v in stock.values() if v < 0),
         "scarce_sold": sum(ordered.get(p, 0) for p in catalogue.scarce),
         "scarce_left": sum(stock[p] for p in catalogue.scarce),
-        "behaviour_events": events,
+        "cart_lines_left_after_checkout": leftover,
+        "carts_without_orders_changed": carts_changed,
     }
 
 
 async def count_statements(
     url: str, catalogue: Catalogue, secret: str
-) -> tuple[dict[str, int], int]:
-    """SQL statements (round trips, BEGIN and COMMIT not counted) of one cart add and of one
-    checkout of a cart from one seller and from three, in-process on the benchmark database:
-    the deterministic part of the figures, whatever the machine's load. Returns the counts
-    and the number of orders made."""
+) -> tuple[dict[str, int], set[str]]:
+    """SQL statements (round trips, BEGIN and COMMIT not counted) of one checkout of a seeded
+    3-seller cart, of its replay, and of one cart add, in-process on the benchmark database:
+    the deterministic part of the figures, whatever the machine's load. Uses the last two
+    seeded carts. Returns the counts and the numbers of the orders made."""
     from sqlalchemy import event
 
     from haat.app import create_app
@@ -328,35 +355,33 @@ async def count_statements(
         "before_cursor_execute",
         lambda _conn, _cur, statement, *_args: seen.append(statement),
     )
-    token = encode_access_token(secret, "HS256", catalogue.buyers[0], 600)[0]
     counts: dict[str, int] = {}
-    orders = 0
+    orders: set[str] = set()
     transport = httpx.ASGITransport(app=app)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://bench", headers=headers
-    ) as c:
-        # The first 50 products are one seller's; every 50th is another seller's.
-        for name, picks in (
-            ("1 seller", catalogue.plenty[:3]),
-            ("3 sellers", catalogue.plenty[0:150:50]),
-        ):
-            for product_id in picks:
+    async with app.router.lifespan_context(app):
+        for buyer in catalogue.carts[-2:]:
+            token = encode_access_token(secret, "HS256", buyer, 600)[0]
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"probe-{buyer.hex}"}
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://bench", headers=headers
+            ) as c:
                 seen.clear()
-                r = await c.post("/api/cart/items", json={"product_id": product_id})
+                r = await c.post("/api/orders/checkout", json={"delivery_address": ADDRESS})
+                if r.status_code != 201:  # a scarce line sold out: not this probe's subject
+                    continue
+                counts["checkout, 3 sellers"] = len(seen)
+                orders |= {o["number"] for o in r.json()}
+                seen.clear()
+                r = await c.post("/api/orders/checkout", json={"delivery_address": ADDRESS})
+                assert r.status_code == 200, r.text
+                counts["replay of that checkout"] = len(seen)
+                seen.clear()
+                r = await c.post("/api/cart/items", json={"product_id": catalogue.by_seller[0][0]})
                 assert r.status_code == 200, r.text
                 counts["cart add"] = len(seen)
-            seen.clear()
-            r = await c.post(
-                "/api/orders/checkout",
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-                json={"delivery_address": ADDRESS},
-            )
-            assert r.status_code == 201 and len(r.json()) == int(name[0]), r.text
-            counts[f"checkout, {name}"] = len(seen)
-            orders += len(r.json())
-    await app.state.events.flush()
-    await app.state.db.dispose()
+                r = await c.delete(f"/api/cart/items/{catalogue.by_seller[0][0]}")
+                assert r.status_code == 200, r.text
+                break
     return counts, orders
 
 
@@ -369,41 +394,23 @@ def machine() -> str:
         ),
         platform.processor(),
     )
-    load1, load5, _ = os.getloadavg()
-    return (
-        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {load1:.1f}/{load5:.1f} at start"
-    )
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=20)
-    parser.add_argument("--warmup", type=float, default=5)
-    parser.add_argument("--buyers", type=int, default=32)
-    parser.add_argument("--port", type=int, default=18031)
-    parser.add_argument(
-        "--statements-only", action="store_true", help="count SQL statements, no load"
-    )
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    where = machine()
-    catalogue = asyncio.run(seed(DB_URL, 8, 50, args.buyers))
-    secret = secrets.token_urlsafe(48)
-    statements, counted_orders = asyncio.run(count_statements(DB_URL, catalogue, secret))
-    print("SQL statements per request:", statements, flush=True)
-    if args.statements_only:
-        return
+def load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def serve(port: int, secret: str, pool: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": DB_URL,
         "REDIS_URL": REDIS_URL,
         "HAAT_ENV": "production",
         "SECRET_KEY": secret,
-        # Each worker serves half the buyers at once: a pool that holds them all, so that no
-        # connection is opened (and its statements prepared) again under load.
-        "DB_POOL_SIZE": str(args.buyers // 2 + 4),
+        # Each worker serves about half the connections at once: a pool that holds them all,
+        # so that no connection is opened (and its statements prepared) again under load.
+        "DB_POOL_SIZE": str(pool),
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "json",
         "UPLOAD_DIR": str(OUT / "media"),
@@ -414,75 +421,132 @@ def main() -> None:
         "--workers",
         "2",
         "--port",
-        str(args.port),
+        str(port),
         "--no-access-log",
     ]
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise RuntimeError("haat serve did not come up")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--carts", type=int, default=24_000, help="carts filled before the run")
+    parser.add_argument("--port", type=int, default=18031)
+    parser.add_argument(
+        "--statements-only", action="store_true", help="count SQL statements, no load"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy one worker during the measured run (bench/out/checkout-profile.txt)",
+    )
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_at_start = load_average()
+    catalogue = asyncio.run(seed(DB_URL, args.carts))
+    secret = secrets.token_urlsafe(48)
+    statements, probe = asyncio.run(count_statements(DB_URL, catalogue, secret))
+    print("SQL statements per request:", statements, flush=True)
+    if args.statements_only:
+        return
+    # Warm-up and measured run on separate carts; a fifth of them for the warm-up.
+    usable = catalogue.carts[:-2]
+    split = len(usable) * args.warmup // (args.warmup + args.duration)
+    warm_file, run_file = OUT / "checkout-warmup.carts", OUT / "checkout-run.carts"
+    write_carts(warm_file, usable[: int(split)], secret)
+    write_carts(run_file, usable[int(split) :], secret)
+
+    server = serve(args.port, secret, args.connections // 2 + 4)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("haat serve did not come up")
-        tally = asyncio.run(load(base, catalogue, secret, args.warmup, args.duration, server))
+        workers = [  # the uvicorn workers, not multiprocessing's resource tracker
+            w
+            for w in psutil.Process(server.pid).children(recursive=True)
+            if "spawn_main" in " ".join(w.cmdline())
+        ]
+        warm = run_wrk(base, warm_file, args.warmup, args.connections)
+        backends = [psutil.Process(p) for p in asyncio.run(backend_pids(DB_URL))]
+        load_before = load_average()
+        app_cpu, db_cpu = cpu_seconds(workers), cpu_seconds(backends)
+        spy = profile(workers[0].pid, args.duration) if args.profile else None
+        run = run_wrk(base, run_file, args.duration, args.connections)
+        if spy is not None:
+            spy.wait(timeout=60)
+        app_cpu, db_cpu = cpu_seconds(workers) - app_cpu, cpu_seconds(backends) - db_cpu
+        load_after = load_average()
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # workers flush their event buffers on the way
         server.wait(timeout=30)
-    elapsed = float(tally.errors.pop("_elapsed_s"))
-    check = asyncio.run(check_database(DB_URL, catalogue, tally.orders_all + counted_orders))
-    rate = tally.checkouts / elapsed
+    check = asyncio.run(check_database(DB_URL, catalogue, warm["given"] | run["given"] | probe))
+
+    elapsed = run["duration_us"] / 1e6
+    created = run["statuses"].get("201", 0)
+    conflicts = run["statuses"].get("409", 0)
+    per = max(created, 1)
     result = {
         "date": started_at,
-        "machine": where,
-        "buyers": args.buyers,
-        "duration_s": elapsed,
-        "checkouts": tally.checkouts,
-        "checkouts_per_s": round(rate, 1),
-        "checkout_ms": {
-            p: percentile(tally.checkout_ms, n) for p, n in (("p50", 50), ("p95", 95), ("p99", 99))
-        },
-        "cart_add_ms": {
-            p: percentile(tally.cart_ms, n) for p, n in (("p50", 50), ("p95", 95), ("p99", 99))
-        },
-        "flow_ms_p50": percentile(tally.flow_ms, 50),
+        "machine": machine(),
+        "load_average": {"start": load_at_start, "before_run": load_before, "after": load_after},
+        "connections": args.connections,
+        "duration_s": round(elapsed, 2),
+        "requests": run["requests"],
+        "checkouts": created,
+        "checkouts_per_s": round(created / elapsed, 1),
+        "expected_conflicts_409": conflicts,
+        "statuses": run["statuses"],
+        "carts_exhausted": run["exhausted"],
+        "socket_errors": run["socket_errors"],
+        "latency_ms": {k: run[f"{k}_ms"] for k in ("p50", "p90", "p99", "max", "mean")},
         "sql_statements": statements,
-        "expected_conflicts": tally.conflicts,
-        # CPU per checkout (3 cart adds + 1 checkout): robust to a shared machine's noise.
-        "app_cpu_ms_per_checkout": round(
-            1000 * tally.cpu["app_cpu_s"] / max(tally.checkouts, 1), 1
-        ),
-        "db_cpu_ms_per_checkout": round(1000 * tally.cpu["db_cpu_s"] / max(tally.checkouts, 1), 1),
-        "load_generator_cpu_ms_per_checkout": round(
-            1000 * tally.cpu["load_generator_cpu_s"] / max(tally.checkouts, 1), 1
-        ),
-        "cpu_s": tally.cpu,
-        "errors": tally.errors,
+        # Per successful checkout; the 409s' CPU is charged to them too.
+        "cpu_ms_per_checkout": {
+            "app": round(1000 * app_cpu / per, 2),
+            "postgresql": round(1000 * db_cpu / per, 2),
+            "load_generator": round(1000 * run["cpu_s"] / per, 2),
+            "total": round(1000 * (app_cpu + db_cpu + run["cpu_s"]) / per, 2),
+        },
+        "cpu_s": {
+            "app": round(app_cpu, 2),
+            "postgresql": round(db_cpu, 2),
+            "load_generator": round(run["cpu_s"], 2),
+        },
+        "warmup": {k: warm[k] for k in ("statuses", "requests", "orders", "p99_ms")},
         "database": check,
     }
     (OUT / "checkout.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     ok = check["products_off_by_stock"] == 0 and check["negative_stock"] == 0
-    ok = ok and check["orders_in_database"] == check["orders_given_to_buyers"]
-    c = result["checkout_ms"]
+    ok = ok and check["given_but_not_stored"] == 0
+    ok = ok and check["unanswered_mixed_with_answered"] == 0
+    ok = ok and check["stored_unanswered_checkouts"] <= 2 * args.connections
+    ok = ok and check["cart_lines_left_after_checkout"] == 0
+    ok = ok and check["carts_without_orders_changed"] == 0
+    lat, cpu = result["latency_ms"], result["cpu_ms_per_checkout"]
+    others = run["requests"] - created - conflicts
     print(
-        "\n| checkouts/s | checkout p50 / p95 / p99 ms | cart add p50 / p99 ms | errors | "
-        "oversold | orders stored = given |\n|---|---|---|---|---|---|"
+        "\n| load avg (before / after) | checkouts/s | p50 / p90 / p99 ms | 409 sold out | "
+        "other errors | oversold, stock < 0 | orders and carts check | "
+        "CPU ms/checkout app / PG / wrk = total |\n|---|---|---|---|---|---|---|---|"
     )
     print(
-        f"| {rate:.0f} | {c['p50']} / {c['p95']} / {c['p99']} | "
-        f"{result['cart_add_ms']['p50']} / {result['cart_add_ms']['p99']} | "
-        f"{sum(tally.errors.values())} | {check['products_off_by_stock']} | "
-        f"{'yes' if ok else 'NO'} |"
-    )
-    print(
-        f"mean checkout {statistics.fmean(tally.checkout_ms or [0]):.1f} ms; CPU per checkout: "
-        f"app {result['app_cpu_ms_per_checkout']} ms, PostgreSQL "
-        f"{result['db_cpu_ms_per_checkout']} ms"
+        f"| {load_before} / {load_after} | {result['checkouts_per_s']:.0f} | "
+        f"{lat['p50']:.1f} / {lat['p90']:.1f} / {lat['p99']:.1f} | {conflicts} | {others} | "
+        f"{check['products_off_by_stock']}, {check['negative_stock']} | "
+        f"{'ok' if ok else 'FAILED'} | {cpu['app']} / {cpu['postgresql']} / "
+        f"{cpu['load_generator']} = {cpu['total']} |"
     )
 
 

@@ -149,7 +149,11 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    # FastAPI tries the included routers in this order for every request: the buyer's hot
+    # paths (cart, checkout) first. No two routers before order_money_router share a path.
     for router in (
+        cart_router,
+        orders_router,
         auth_router,
         businesses_router,
         clusters_router,
@@ -158,9 +162,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         customers_router,
         khata_router,
         fx_router,
-        cart_router,
         favorites_router,
-        orders_router,
         tax_router,
         order_money_router,
         payments_router,

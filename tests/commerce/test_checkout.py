@@ -165,3 +165,37 @@ async def test_a_crash_mid_checkout_leaves_nothing(
     monkeypatch.undo()
     # The key was not consumed: the retry goes through.
     assert (await checkout(client, buyer, key="crash-key-123")).status_code == 201
+
+
+async def test_a_concurrent_twin_with_the_same_key_replays(
+    client: httpx.AsyncClient, market: dict, factory: Factory
+) -> None:
+    buyer, vase = market["buyer"], market["vase"]
+    await add(client, buyer, vase, 2)
+    first, second = await asyncio.gather(
+        checkout(client, buyer, key="twin-key-0001"), checkout(client, buyer, key="twin-key-0001")
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 201]
+    assert [o["id"] for o in first.json()] == [o["id"] for o in second.json()]
+    assert await stock(factory, vase) == 3  # reserved once
+    async with factory.session() as s:
+        assert await s.scalar(select(func.count()).select_from(Order)) == 1
+
+
+async def test_the_stock_update_refuses_what_it_cannot_serve(
+    market: dict, factory: Factory
+) -> None:
+    from haat.commerce.stock import OutOfStock, take_all
+
+    vase, shawl = market["vase"], market["shawl"]  # 5 and 2 in stock
+    async with factory.session() as s:
+        conn = await s.connection()
+        with pytest.raises(OutOfStock) as refused:
+            await take_all(conn, [(vase.id, 1, vase.title), (shawl.id, 3, shawl.title)])
+        assert refused.value.extra["product_id"] == str(shawl.id)
+        await s.rollback()
+    assert await stock(factory, vase) == 5 and await stock(factory, shawl) == 2
+    async with factory.session() as s:
+        await take_all(await s.connection(), [(vase.id, 5, vase.title), (shawl.id, 2, shawl.title)])
+        await s.commit()
+    assert await stock(factory, vase) == 0 and await stock(factory, shawl) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from typing import Protocol
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +42,41 @@ async def cart_rows(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[Car
     return [(line, product) for line, product in rows.all()]
 
 
-def price_line(line: CartLine, product: Product, taxes: TaxTable) -> CartLineOut:
+class SeenLine(Protocol):
+    """What pricing reads of a cart line (a `CartLine`, or a row with these columns)."""
+
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def seen_price_minor(self) -> int: ...
+    @property
+    def seen_currency(self) -> str: ...
+
+
+class ProductNow(Protocol):
+    """What pricing reads of a product as it is now (a `Product`, or a row with these)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def business_id(self) -> uuid.UUID: ...
+    @property
+    def category_id(self) -> uuid.UUID | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def price_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def status(self) -> ProductStatus: ...
+    @property
+    def stock_quantity(self) -> int: ...
+
+
+def price_line(line: SeenLine, product: ProductNow, taxes: TaxTable) -> CartLineOut:
     """A cart line at the seen price with its GST, and whether it can still be bought."""
     rate = taxes.rate_bp(product.category_id)
     subtotal = line.seen_price_minor * line.quantity

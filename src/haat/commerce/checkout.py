@@ -1,9 +1,16 @@
 """Checkout: the cart becomes one order per seller business ("CLOSE" in the AI-shop use case).
 
-Every line is re-validated (still public, same price, enough stock); stock is reserved with a
-conditional UPDATE (``stock_quantity >= wanted``), which is atomic on PostgreSQL (row lock)
-and on SQLite (the write lock), so stock is never oversold. An ``Idempotency-Key`` makes a
+Every line is re-validated (still public, same price, enough stock) on the product rows as
+they are locked (``SELECT ... FOR UPDATE`` in product id order on PostgreSQL, so concurrent
+checkouts of the same products queue instead of deadlocking; SQLite's write lock serialises
+writers), and stock is then taken by one conditional UPDATE whose row count is checked
+(`haat.commerce.stock.take_all`), so stock is never oversold. An ``Idempotency-Key`` makes a
 retried checkout return the orders of the first one; any failure rolls everything back.
+
+The hot path is a fixed handful of statements on the session's connection, whatever the
+cart holds: claim the key, read and lock the cart's products, the tax table, take the stock,
+number the orders (drawn by the cart read on PostgreSQL), one multi-row INSERT each for
+orders, items and status history, then empty the cart (`haat.commerce.placing.write_orders`).
 """
 
 from __future__ import annotations
@@ -12,26 +19,84 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce import stock
-from haat.commerce.cart import cart_rows, clear, price_line
-from haat.commerce.models import (
-    Checkout,
-    Order,
-)
-from haat.commerce.placing import next_order_numbers, open_order, order_item
-from haat.commerce.schemas import CartLineOut, CheckoutIn
+from haat.commerce.cart import ProductNow, price_line
+from haat.commerce.models import CartLine, Checkout, Order, OrderStatus, PaymentStatus
+from haat.commerce.placing import next_order_numbers, order_number, write_orders
+from haat.commerce.schemas import CartLineOut, CheckoutIn, OrderItemOut, OrderOut
 from haat.commerce.tax import TaxTable
+from haat.core.db import table_of, utcnow, written
 from haat.core.errors import Conflict, Unprocessable
 from haat.identity.actor import Actor
 from haat.insights.models import EventKind
 from haat.insights.recorder import record
+
+_checkouts = table_of(Checkout)
+_lines = table_of(CartLine)
+_products = table_of(Product)
+
+# The buyer's cart with its products, products locked in id order (PostgreSQL; SQLite has no
+# row locks and ignores FOR UPDATE: its write lock, taken at BEGIN, serialises checkouts).
+CART_FOR_CHECKOUT = (
+    select(
+        _lines.c.id.label("line_id"),
+        _lines.c.created_at,
+        _lines.c.quantity,
+        _lines.c.seen_price_minor,
+        _lines.c.seen_currency,
+        _products.c.id,
+        _products.c.business_id,
+        _products.c.category_id,
+        _products.c.title,
+        _products.c.sku,
+        _products.c.price_minor,
+        _products.c.currency,
+        _products.c.status,
+        _products.c.stock_quantity,
+    )
+    .join_from(_lines, _products, _products.c.id == _lines.c.product_id)
+    .where(_lines.c.user_id == bindparam("user_id"))
+    .order_by(_products.c.id)
+    .with_for_update(of=_products)
+)
+# On PostgreSQL the same read also draws one order-number value per line from the sequence:
+# a cart has at least as many lines as sellers, so the smallest values number the orders
+# (numbers are unique, not gap-free) without a statement of their own.
+CART_FOR_CHECKOUT_PG = CART_FOR_CHECKOUT.add_columns(
+    func.nextval(literal("order_number_seq")).label("number_value")
+)
+EMPTY_CART = delete(_lines).where(_lines.c.user_id == bindparam("user_id"))
+_CLAIM_VALUES: dict[str, Any] = {
+    "id": bindparam("id"),
+    "user_id": bindparam("user_id"),
+    "idempotency_key": bindparam("key"),
+    "request_hash": bindparam("digest"),
+    "created_at": bindparam("now"),
+}
+# Claiming a key: a concurrent twin with the same key waits for the first to commit, then
+# inserts nothing and replays it (or, if the first rolled back, claims the key itself).
+CLAIM = {
+    "postgresql": pg_insert(_checkouts)
+    .values(_CLAIM_VALUES)
+    .on_conflict_do_nothing(index_elements=["user_id", "idempotency_key"])
+    .returning(_checkouts.c.id),
+    "sqlite": sqlite_insert(_checkouts)
+    .values(_CLAIM_VALUES)
+    .on_conflict_do_nothing(index_elements=["user_id", "idempotency_key"])
+    .returning(_checkouts.c.id),
+}
+PREVIOUS = select(_checkouts.c.id, _checkouts.c.request_hash).where(
+    _checkouts.c.user_id == bindparam("user_id"), _checkouts.c.idempotency_key == bindparam("key")
+)
 
 
 class CheckoutConflict(Conflict):
@@ -48,71 +113,91 @@ def request_hash(body: CheckoutIn) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-async def existing_orders(session: AsyncSession, checkout_id: uuid.UUID) -> list[Order]:
+async def existing_orders(session: AsyncSession, checkout_id: uuid.UUID) -> list[OrderOut]:
+    """The orders a checkout made, by number (a replay's answer)."""
     rows = await session.scalars(
         select(Order)
         .where(Order.checkout_id == checkout_id)
         .options(selectinload(Order.items))
         .order_by(Order.number)
     )
-    return list(rows)
+    return [OrderOut.model_validate(order) for order in rows]
+
+
+async def _claim(
+    conn: AsyncConnection, user_id: uuid.UUID, key: str, digest: str
+) -> tuple[uuid.UUID, bool]:
+    """``(checkout id, True)`` for a new key, ``(id of its first use, False)`` for a replay.
+    Raises 422 `IdempotencyKeyReused` for a used key with another body."""
+    new_id = uuid.uuid4()
+    params = {"id": new_id, "user_id": user_id, "key": key, "digest": digest, "now": utcnow()}
+    claimed = (await conn.execute(CLAIM[conn.dialect.name], params)).scalar()
+    if claimed is not None:
+        return new_id, True
+    previous = (await conn.execute(PREVIOUS, {"user_id": user_id, "key": key})).one()
+    if previous.request_hash != digest:
+        raise IdempotencyKeyReused()
+    return previous.id, False
 
 
 async def checkout(
     session: AsyncSession, actor: Actor, body: CheckoutIn, idempotency_key: str
-) -> tuple[list[Order], bool]:
-    """Turn the buyer's cart into orders. Returns ``(orders, created)``; ``created`` is False
-    for a replay of the same key and body.
+) -> tuple[list[OrderOut], bool]:
+    """Turn the buyer's cart into orders, one per seller business, by business id. Returns
+    ``(orders, created)``; ``created`` is False for a replay of the same key and body (the
+    orders of the first checkout, by number).
 
-    Raises 409 `CheckoutConflict` naming the line (gone, price changed, not enough stock) or
-    for an empty cart, 422 `IdempotencyKeyReused` for a used key with another body.
+    Raises 409 `CheckoutConflict` naming the line (``product_id`` and ``reason``: gone,
+    price changed) or for an empty cart, 409 `stock.OutOfStock` naming the line, 422
+    `IdempotencyKeyReused` for a used key with another body.
     """
     user_id = actor.require_user()
-    digest = request_hash(body)
-    previous = await session.scalar(
-        select(Checkout).where(
-            Checkout.user_id == user_id, Checkout.idempotency_key == idempotency_key
-        )
-    )
-    if previous is not None:
-        if previous.request_hash != digest:
-            raise IdempotencyKeyReused()
-        return await existing_orders(session, previous.id), False
-    lines = await cart_rows(session, user_id)
-    if not lines:
+    conn = await session.connection()
+    checkout_id, created = await _claim(conn, user_id, idempotency_key, request_hash(body))
+    if not created:
+        return await existing_orders(session, checkout_id), False
+    postgres = conn.dialect.name == "postgresql"
+    read = CART_FOR_CHECKOUT_PG if postgres else CART_FOR_CHECKOUT
+    rows = list((await conn.execute(read, {"user_id": user_id})).all())
+    if not rows:
         raise CheckoutConflict("Your cart is empty")
-    record_ = Checkout(user_id=user_id, idempotency_key=idempotency_key, request_hash=digest)
-    session.add(record_)
-    try:
-        await session.flush()  # claims the key: a concurrent twin waits here, then fails
-    except IntegrityError:
-        raise CheckoutConflict("This checkout is already being processed; retry") from None
-
-    taxes = await TaxTable.load(session)
-    priced = [(price_line(line, product, taxes), product) for line, product in lines]
-    for out, product in priced:
-        _validate(out, product)
-    # Rows are locked in product id order, so concurrent checkouts of the same products
-    # queue behind each other instead of deadlocking.
-    for out, _product in sorted(priced, key=lambda pair: pair[0].product_id):
-        await stock.take(session, out.product_id, out.quantity, out.title, public_only=True)
-    by_business: dict[uuid.UUID, list[tuple[CartLineOut, Product]]] = defaultdict(list)
-    for out, product in priced:
-        by_business[product.business_id].append((out, product))
+    rows.sort(key=lambda r: (r.created_at, r.line_id))  # the buyer's order of the lines
+    taxes = await TaxTable.load(conn)
+    priced = [(price_line(row, row, taxes), row) for row in rows]
+    for out, row in priced:
+        _validate(out, row)
+    # Under the lock the stock read is current; the UPDATE checks it again all the same.
+    for out, row in sorted(priced, key=lambda pair: pair[1].id):
+        if row.stock_quantity < out.quantity:
+            raise stock.OutOfStock(
+                f"Not enough stock of {row.title!r} for {out.quantity}",
+                product_id=str(row.id),
+                reason="out_of_stock",
+            )
+    await stock.take_all(conn, [(out.product_id, out.quantity, out.title) for out, _ in priced])
+    by_business: dict[uuid.UUID, list[CartLineOut]] = defaultdict(list)
+    for out, _row in priced:
+        by_business[out.business_id].append(out)
     groups = sorted(by_business.items(), key=lambda kv: str(kv[0]))
-    numbers = await next_order_numbers(session, len(groups))
+    now = utcnow()
+    if postgres:
+        drawn = sorted(row.number_value for row in rows)[: len(groups)]
+        numbers = [order_number(now.year, value) for value in drawn]
+    else:
+        numbers = await next_order_numbers(session, len(groups))
     made = [
-        _make_order(session, actor, record_.id, number, business_id, group, body)
+        _make_order(actor, checkout_id, number, business_id, group, body, now)
         for number, (business_id, group) in zip(numbers, groups, strict=True)
     ]
-    await clear(session, actor)
-    await session.flush()
+    await write_orders(conn, actor, made, checkout_id=checkout_id, history_note="checkout")
+    await conn.execute(EMPTY_CART, {"user_id": user_id})
+    written(session, "products", "checkouts", "orders", "order_items", "cart_lines")
     for order in made:
         record(
             session,
             actor,
             EventKind.CHECKED_OUT,
-            checkout_id=record_.id,
+            checkout_id=checkout_id,
             order_id=order.id,
             order_number=order.number,
             business_id=order.business_id,
@@ -123,7 +208,7 @@ async def checkout(
     return made, True
 
 
-def _validate(line: CartLineOut, product: Product) -> None:
+def _validate(line: CartLineOut, product: ProductNow) -> None:
     name = product.title
     if product.status != ProductStatus.APPROVED:
         raise CheckoutConflict(
@@ -139,36 +224,61 @@ def _validate(line: CartLineOut, product: Product) -> None:
 
 
 def _make_order(
-    session: AsyncSession,
     actor: Actor,
     checkout_id: uuid.UUID,
     number: str,
     business_id: uuid.UUID,
-    group: list[tuple[CartLineOut, Product]],
+    group: list[CartLineOut],
     body: CheckoutIn,
-) -> Order:
-    currencies = {line.currency for line, _ in group}
+    now: Any,
+) -> OrderOut:
+    """One seller's order from its lines, at the prices seen, with GST as priced in the
+    cart (`price_line`). Raises 409 when the lines are in more than one currency."""
+    currencies = {line.currency for line in group}
     if len(currencies) != 1:
         raise CheckoutConflict(
             "One seller's products must share a currency to be ordered together",
             business_id=str(business_id),
         )
     items = [
-        order_item(product, position, line.seen_price_minor, line.quantity, line.tax_rate_bp)
-        for position, (line, product) in enumerate(group)
+        OrderItemOut.model_construct(
+            product_id=line.product_id,
+            title=line.title,
+            sku=line.sku,
+            unit_price_minor=line.seen_price_minor,
+            quantity=line.quantity,
+            tax_rate_bp=line.tax_rate_bp,
+            tax_minor=line.tax_minor,
+            line_total_minor=line.total_minor,
+        )
+        for line in group
     ]
-    return open_order(
-        session,
-        actor,
-        items,
+    tax = sum(line.tax_minor for line in group)
+    subtotal = sum(line.subtotal_minor for line in group)
+    return OrderOut.model_construct(
+        id=uuid.uuid4(),
         number=number,
-        history_note="checkout",
-        checkout_id=checkout_id,
         business_id=business_id,
         buyer_id=actor.user_id,
-        currency=currencies.pop(),
-        delivery_address=body.delivery_address.model_dump(),
+        customer_id=None,
         customer_name=body.delivery_address.name,
         customer_phone=body.delivery_address.phone,
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        on_credit=False,
+        currency=currencies.pop(),
+        subtotal_minor=subtotal,
+        tax_minor=tax,
+        shipping_minor=0,
+        total_minor=subtotal + tax,
+        delivery_address=body.delivery_address.model_dump(),
         notes=body.notes,
+        items=items,
+        created_at=now,
+        confirmed_at=None,
+        shipped_at=None,
+        delivered_at=None,
+        completed_at=None,
+        cancelled_at=None,
+        refunded_at=None,
     )

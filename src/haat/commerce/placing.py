@@ -6,16 +6,31 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from haat.catalog.models import Product
-from haat.commerce.models import Order, OrderItem, OrderNumberCounter, OrderStatus, PaymentStatus
+from haat.commerce.models import (
+    Order,
+    OrderItem,
+    OrderNumberCounter,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentStatus,
+)
+from haat.commerce.schemas import OrderOut
 from haat.commerce.status import record
 from haat.commerce.tax import line_tax
-from haat.core.db import utcnow
+from haat.core.db import table_of, utcnow
 from haat.identity.actor import Actor
+
+NEXT_NUMBERS = select(func.nextval(literal("order_number_seq"))).select_from(
+    func.generate_series(1, bindparam("count"))
+)
+INSERT_ORDERS = insert(table_of(Order))
+INSERT_ITEMS = insert(table_of(OrderItem))
+INSERT_HISTORY = insert(table_of(OrderStatusChange))
 
 
 async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]:
@@ -23,14 +38,9 @@ async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]
     sequence (no lock held), or a counter row on SQLite (whose write lock serialises writers
     anyway). Unique, not gap-free."""
     year = utcnow().year
-    if session.get_bind().dialect.name == "postgresql":
-        values = sorted(
-            await session.scalars(
-                select(func.nextval(literal("order_number_seq"))).select_from(
-                    func.generate_series(1, count)
-                )
-            )
-        )
+    conn = await session.connection()
+    if conn.dialect.name == "postgresql":
+        values = sorted((await conn.execute(NEXT_NUMBERS, {"count": count})).scalars())
     else:
         result = await session.execute(
             update(OrderNumberCounter)
@@ -43,7 +53,12 @@ async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]
             session.add(OrderNumberCounter(year=year, last=count))
             last = count
         values = list(range(last - count + 1, last + 1))
-    return [f"HT-{year}-{int(value):06d}" for value in values]
+    return [order_number(year, value) for value in values]
+
+
+def order_number(year: int, value: int) -> str:
+    """``HT-YYYY-NNNNNN``: the year and a counter value of at least six digits."""
+    return f"HT-{year}-{int(value):06d}"
 
 
 def order_item(
@@ -98,3 +113,76 @@ def open_order(
     set_committed_value(order, "items", items)
     record(session, order, actor, None, OrderStatus.PENDING, history_note)
     return order
+
+
+async def write_orders(
+    conn: AsyncConnection,
+    actor: Actor,
+    orders: list[OrderOut],
+    *,
+    checkout_id: uuid.UUID | None,
+    history_note: str,
+) -> None:
+    """Store ``orders`` (new, pending, unpaid, with their items) of one checkout with one
+    multi-row INSERT each for the orders, their items and their first status history row,
+    whatever their number. Ids, numbers, amounts and times come from ``orders`` as given."""
+    order_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
+    history_rows: list[dict[str, Any]] = []
+    for order in orders:
+        order_rows.append(
+            {
+                "id": order.id,
+                "number": order.number,
+                "checkout_id": checkout_id,
+                "business_id": order.business_id,
+                "buyer_id": order.buyer_id,
+                "customer_id": order.customer_id,
+                "customer_name": order.customer_name,
+                "customer_phone": order.customer_phone,
+                "status": order.status,
+                "payment_status": order.payment_status,
+                "on_credit": order.on_credit,
+                "currency": order.currency,
+                "subtotal_minor": order.subtotal_minor,
+                "tax_minor": order.tax_minor,
+                "shipping_minor": order.shipping_minor,
+                "total_minor": order.total_minor,
+                "delivery_address": order.delivery_address,
+                "notes": order.notes,
+                "admin_notes": "",
+                "created_at": order.created_at,
+                "updated_at": order.created_at,
+            }
+        )
+        for position, item in enumerate(order.items):
+            item_rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "created_at": order.created_at,
+                    "order_id": order.id,
+                    "product_id": item.product_id,
+                    "position": position,
+                    "title": item.title,
+                    "sku": item.sku,
+                    "unit_price_minor": item.unit_price_minor,
+                    "quantity": item.quantity,
+                    "tax_rate_bp": item.tax_rate_bp,
+                    "tax_minor": item.tax_minor,
+                    "line_total_minor": item.line_total_minor,
+                }
+            )
+        history_rows.append(
+            {
+                "id": uuid.uuid4(),
+                "created_at": order.created_at,
+                "order_id": order.id,
+                "actor_id": actor.user_id,
+                "from_status": None,
+                "to_status": order.status,
+                "note": history_note,
+            }
+        )
+    await conn.execute(INSERT_ORDERS, order_rows)
+    await conn.execute(INSERT_ITEMS, item_rows)
+    await conn.execute(INSERT_HISTORY, history_rows)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
-from sqlalchemy import CursorResult, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    CursorResult,
+    Integer,
+    Update,
+    Uuid,
+    bindparam,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from haat.catalog.models import Product, ProductStatus
+from haat.core.db import table_of
 from haat.core.errors import Conflict
 
 
@@ -44,3 +55,56 @@ async def take(
             product_id=str(product_id),
             reason="out_of_stock",
         )
+
+
+@functools.lru_cache(maxsize=128)
+def _take_statement(lines: int) -> Update:
+    """The UPDATE of `take_all` for ``lines`` products, with parameters ``id_<n>`` and
+    ``quantity_<n>``: one statement object per cart size, so SQLAlchemy compiles it once (a
+    VALUES list of parameters is never cached, hence the UNION ALL of one-row SELECTs, which
+    PostgreSQL and SQLite both read as a derived table)."""
+    wanted = union_all(
+        *(
+            select(
+                bindparam(f"id_{n}", type_=Uuid).label("id"),
+                bindparam(f"quantity_{n}", type_=Integer).label("quantity"),
+            )
+            for n in range(lines)
+        )
+    ).subquery("wanted")
+    products = table_of(Product)
+    return (
+        update(products)
+        .where(
+            products.c.id == wanted.c.id,
+            products.c.stock_quantity >= wanted.c.quantity,
+            products.c.status == ProductStatus.APPROVED,
+        )
+        .values(stock_quantity=products.c.stock_quantity - wanted.c.quantity)
+        .returning(products.c.id)
+    )
+
+
+async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]]) -> None:
+    """Take stock for ``lines`` (``(product_id, quantity, title)``, one line per product) of
+    approved products in one conditional UPDATE ... FROM (the wanted quantities): each
+    product loses its quantity only where ``stock_quantity >= quantity``, and every product
+    must come back from the UPDATE, so stock never goes below zero (atomic under
+    PostgreSQL's row locks and SQLite's write lock). Lock the rows in product id order first
+    (checkout does, with its ``FOR UPDATE`` read) to avoid deadlocks between concurrent
+    callers.
+
+    Raises `OutOfStock` (409, with ``product_id`` and ``reason``) naming the first line, by
+    product id, that could not be served; the caller's rollback undoes the others.
+    """
+    params: dict[str, object] = {}
+    for n, (product_id, quantity, _title) in enumerate(lines):
+        params[f"id_{n}"], params[f"quantity_{n}"] = product_id, quantity
+    taken = set((await conn.execute(_take_statement(len(lines)), params)).scalars())
+    for product_id, quantity, title in sorted(lines):
+        if product_id not in taken:
+            raise OutOfStock(
+                f"Not enough stock of {title!r} for {quantity}",
+                product_id=str(product_id),
+                reason="out_of_stock",
+            )

@@ -15,11 +15,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from haat.catalog.models import Category
 from haat.commerce.models import TaxRate
-from haat.core.db import utcnow
+from haat.core.db import table_of, utcnow
 from haat.core.errors import NotFound
 from haat.identity.actor import Actor
 
@@ -50,6 +50,12 @@ def line_tax(subtotal_minor: int, rate_bp: int) -> int:
     return (subtotal_minor * rate_bp + 5_000) // 10_000
 
 
+_categories, _rates = table_of(Category), table_of(TaxRate)
+_ALL_RATES = select(_categories.c.id, _categories.c.parent_id, _rates.c.rate_bp).outerjoin(
+    _rates, _rates.c.category_id == _categories.c.id
+)
+
+
 class TaxTable:
     """The rates of every category, resolved through the category tree."""
 
@@ -58,13 +64,10 @@ class TaxTable:
         self.rates = rates
 
     @classmethod
-    async def load(cls, session: AsyncSession) -> TaxTable:
-        """Every category with its parent and rate, in one query."""
-        rows = await session.execute(
-            select(Category.id, Category.parent_id, TaxRate.rate_bp).outerjoin(
-                TaxRate, TaxRate.category_id == Category.id
-            )
-        )
+    async def load(cls, db: AsyncSession | AsyncConnection) -> TaxTable:
+        """Every category with its parent and rate, in one query (on a session, or on its
+        connection with no ORM work)."""
+        rows = await db.execute(_ALL_RATES)
         parents: dict[uuid.UUID, uuid.UUID | None] = {}
         rates: dict[uuid.UUID, int] = {}
         for category_id, parent_id, rate_bp in rows.all():

@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, Uuid, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, TypeDecorator, Uuid, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -137,6 +137,18 @@ def _record_bulk_writes(state: ORMExecuteState) -> None:
         table = getattr(state.bind_mapper.local_table, "name", None)
         if table:
             state.session.info.setdefault(CHANGED_TABLES, set()).add(table)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The `Table` of a mapped class, for Core statements that skip the ORM's per-row work."""
+    return cast(Table, model.__table__)
+
+
+def written(session: AsyncSession | Session, *tables: str) -> None:
+    """Note that ``session``'s transaction wrote ``tables`` with Core statements on its
+    connection (which the ORM events above do not see), for the commit hooks."""
+    target = session.sync_session if isinstance(session, AsyncSession) else session
+    target.info.setdefault(CHANGED_TABLES, set()).update(tables)
 
 
 AFTER_COMMIT = "haat.after_commit"

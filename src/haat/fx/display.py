@@ -36,8 +36,9 @@ async def display_currency_for(
         return requested
     if actor.user_id is None:
         return None
-    # get_actor has loaded the user into this session: no extra query in a request.
-    user = await session.get(User, actor.user_id)
+    if actor.currency is not None:  # read with the user's row by get_actor: no query
+        return actor.currency
+    user = await session.get(User, actor.user_id)  # no query if this session holds the row
     if user is not None:
         return user.currency
     return await session.scalar(select(User.currency).where(User.id == actor.user_id))

@@ -13,11 +13,13 @@ from haat.identity.models import PlatformRole
 class Actor:
     """An authenticated user (``user_id`` set) or an anonymous visitor. ``visitor_id`` is the
     client's anonymous session id (`haat.core.events.visitor_id`), if it sent one: it only
-    groups behaviour events and grants nothing."""
+    groups behaviour events and grants nothing. ``currency`` is the user's profile currency
+    (ISO 4217) when the actor was made from the user's row (for display prices), else None."""
 
     user_id: uuid.UUID | None = None
     platform_role: PlatformRole = PlatformRole.BUYER
     visitor_id: str | None = None
+    currency: str | None = None
 
     @classmethod
     def anonymous(cls, visitor_id: str | None = None) -> Actor:

@@ -8,8 +8,10 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import bindparam, select
 
 from haat.config import Settings
+from haat.core.db import table_of
 from haat.core.deps import DbSession
 from haat.core.errors import Unauthenticated
 from haat.core.events import visitor_id
@@ -17,7 +19,10 @@ from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
 from haat.identity.models import User
 
-CURRENT_USER = "haat.current_user"
+_users = table_of(User)
+_USER_FOR_TOKEN = select(_users.c.platform_role, _users.c.is_active, _users.c.currency).where(
+    _users.c.id == bindparam("id")
+)
 _bearer = HTTPBearer(auto_error=False, description="JWT access token from /api/auth/login")
 
 
@@ -38,13 +43,17 @@ async def get_actor(
         user_id = uuid.UUID(claims["sub"])
     except (jwt.InvalidTokenError, ValueError):
         raise Unauthenticated("Invalid or expired access token") from None
-    user = await session.get(User, user_id)
+    # Three columns on the session's connection: no ORM object to build for every request.
+    conn = await session.connection()
+    user = (await conn.execute(_USER_FOR_TOKEN, {"id": user_id})).one_or_none()
     if user is None or not user.is_active:
         raise Unauthenticated("Invalid or expired access token")
-    # The session's identity map holds objects weakly: keep the caller's row for the request,
-    # so that services reading it again (e.g. the display currency) find it without a query.
-    session.sync_session.info[CURRENT_USER] = user
-    return Actor(user_id=user.id, platform_role=user.platform_role, visitor_id=visitor)
+    return Actor(
+        user_id=user_id,
+        platform_role=user.platform_role,
+        visitor_id=visitor,
+        currency=user.currency,
+    )
 
 
 async def get_user_actor(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
