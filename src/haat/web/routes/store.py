@@ -15,8 +15,8 @@ from haat.catalog import service as catalog
 from haat.catalog.present import product_out
 from haat.catalog.schemas import ProductSort
 from haat.commerce import cart, checkout, orders, status
-from haat.commerce.models import Order, OrderStatus, PaymentStatus
-from haat.commerce.schemas import Address, CheckoutIn
+from haat.commerce.models import OrderStatus, PaymentStatus
+from haat.commerce.schemas import Address, CheckoutIn, OrderOut
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError
 from haat.core.i18n import is_currency
@@ -301,7 +301,7 @@ async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
 
 
 async def _pay_manual_orders(
-    viewer: Viewer, session: DbSession, placed: list[Order], method: str, key: str
+    viewer: Viewer, session: DbSession, placed: list[OrderOut], method: str, key: str
 ) -> None:
     """Open the chosen manual payment (cash on delivery, UPI, bank transfer) of each placed
     order whose seller is paid directly; the seller confirms it when the money arrives.
