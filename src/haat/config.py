@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     quality_provider_api_key: SecretStr | None = None
     quality_provider_timeout_s: float = 30.0
 
+    # Trained model artefacts (skops files named in the `ml_model_versions` registry), and how
+    # often, in seconds, a process checks the registry for a new champion (docs/predictions.md).
+    model_dir: Path = Path("var/models")
+    ml_reload_interval_s: float = Field(default=5.0, ge=0, le=3600)
+
     # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
     public_cache_ttl_s: float = 5.0
 
