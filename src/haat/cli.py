@@ -120,7 +120,7 @@ def demo(
     ] = True,
 ) -> None:
     """Load the demo marketplace (craft clusters, diamonds, users for every role) and train
-    the price models that are missing (about half a minute on two cores).
+    the price models that are missing (under a minute on two cores).
 
     Idempotent: a database that has it already is left as it is.
     """

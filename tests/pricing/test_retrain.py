@@ -56,6 +56,26 @@ async def test_retrain_validates_the_model(client: httpx.AsyncClient, factory: F
         assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "model"]
 
 
+async def test_a_second_request_returns_the_queued_job(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    # The shared test app runs no worker: the first job stays queued.
+    admin = await factory.user("admin", role=PlatformRole.ADMIN)
+    first = await client.post(
+        "/api/predictions/retrain", json={"model": "all"}, headers=admin.headers
+    )
+    again = await client.post(
+        "/api/predictions/retrain", json={"model": "all"}, headers=admin.headers
+    )
+    other = await client.post(
+        "/api/predictions/retrain", json={"model": "gold"}, headers=admin.headers
+    )
+    assert first.status_code == again.status_code == other.status_code == 202
+    assert again.json()["job_id"] == first.json()["job_id"]
+    assert other.json()["job_id"] != first.json()["job_id"]
+    assert first.json()["models"] == ["gold", "diamond"]
+
+
 async def test_an_admin_retrains_in_the_background(jobs_app: Any, factory: Factory) -> None:
     admin = await factory.user("admin", role=PlatformRole.ADMIN)
     transport = httpx.ASGITransport(app=jobs_app)

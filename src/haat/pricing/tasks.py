@@ -12,10 +12,11 @@ import uuid
 from typing import Any
 
 import anyio.to_thread
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import session_scope
-from haat.core.tasks import Job, JobRunner, TaskContext, enqueue, task
+from haat.core.tasks import Job, JobRunner, JobStatus, TaskContext, enqueue, task
 from haat.identity.actor import Actor
 from haat.ml import service
 from haat.pricing import diamond_model, gold_forecast
@@ -33,10 +34,19 @@ async def request_retrain(
     session: AsyncSession, runner: JobRunner, actor: Actor, choice: str
 ) -> tuple[Job, list[str]]:
     """Queue the retraining of ``choice`` (sent after the caller's commit); returns the job
-    and the model names. Raises 401 for an anonymous caller, 403 for anyone but a platform
-    admin. Flushes; never commits."""
+    and the model names. A retrain of the same models still queued or running is returned
+    instead of queueing another (training is minutes of CPU). Raises 401 for an anonymous
+    caller, 403 for anyone but a platform admin. Flushes; never commits."""
     user_id = actor.require_platform_admin()
     names = models_for(choice)
+    active = await session.scalars(
+        select(Job).where(
+            Job.name == TASK_NAME, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+        )
+    )
+    for job in active:
+        if job.arguments.get("models") == names:
+            return job, names
     job = await enqueue(session, runner, TASK_NAME, requested_by=user_id, models=names)
     return job, names
 
