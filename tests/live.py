@@ -32,6 +32,7 @@ def live_server(settings: Settings, **env: str) -> Iterator[str]:
         "DATABASE_URL": settings.database_url,
         "SECRET_KEY": settings.secret_key,
         "UPLOAD_DIR": str(settings.upload_dir),
+        "MODEL_DIR": str(settings.model_dir),
         "LOG_LEVEL": "WARNING",
         **env,
     }

@@ -32,6 +32,10 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["db", "upgrade"],
         ["users", "create-admin"],
         ["quality", "regrade"],
+        ["ml", "list"],
+        ["ml", "train"],
+        ["ml", "promote"],
+        ["ml", "rollback"],
     ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
@@ -54,10 +58,10 @@ def test_upgrade_create_admin_and_demo(fresh_database: Path) -> None:
     )
     assert result.exit_code != 0
 
-    result = runner.invoke(app, ["demo", "--diamonds", "20"])
+    result = runner.invoke(app, ["demo", "--diamonds", "20", "--no-models"])
     assert result.exit_code == 0, result.output
     assert "haat-demo-2026" in result.output and "admin@haat.example" in result.output
-    again = runner.invoke(app, ["demo", "--diamonds", "20"])
+    again = runner.invoke(app, ["demo", "--diamonds", "20", "--no-models"])
     assert "already loaded" in again.output
 
     with sqlite3.connect(fresh_database) as conn:

@@ -31,6 +31,7 @@ async def test_health_503_names_the_failing_check(client: httpx.AsyncClient, app
         "status": "fail",
         "latency_ms": None,
         "error": "ConnectionError: redis is down",
+        "detail": None,
     }
     assert body["checks"]["database"]["status"] == "ok"
 

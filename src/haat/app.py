@@ -44,8 +44,11 @@ from haat.identity.router import router as auth_router
 from haat.identity.service import IdentityService
 from haat.insights.recorder import replay_cached, store_writer
 from haat.insights.router import router as insights_router
+from haat.ml.serving import Champions
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
+from haat.pricing.predictions_router import router as predictions_router
+from haat.pricing.tasks import MODELS as PREDICTION_MODELS
 from haat.quality.router import router as quality_router
 from haat.web.setup import install_web
 
@@ -74,6 +77,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     cache = PublicCache(settings.public_cache_ttl_s, redis_url=settings.redis_url)
     db.commit_hooks.append(cache.tables_committed)
     jobs = JobRunner(settings)
+    champions = Champions(db, settings.model_dir, settings.ml_reload_interval_s)
+    db.commit_hooks.append(champions.tables_committed)
     payments = Providers(settings)
     events = EventBuffer(
         store_writer(db),
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         events.start()
         # Lingua's models load in a thread so the first chat message does not wait for them.
         chat.spawn(anyio.to_thread.run_sync(warm_up_language_detector))
+        await champions.preload(PREDICTION_MODELS)
         yield
         await chat.drain()
         await chat.translations.aclose()
@@ -127,6 +133,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.payments = payments
     app.state.events = events
     app.state.chat = chat
+    app.state.champions = champions
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.services = Services(
         identity=identity,
@@ -134,6 +141,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     )
     health = HealthRegistry()
     health.add("database", database_check(db))
+    for name in PREDICTION_MODELS:
+        health.add(f"model:{name}", champions.health_check(name))
     app.state.health = health
 
     install_error_handlers(app)
@@ -169,6 +178,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         insights_router,
         quality_router,
         chat_router,
+        predictions_router,
     ):
         app.include_router(router)
 

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     translation_api_key: SecretStr | None = None
     translation_timeout_s: float = Field(default=2.0, gt=0, le=60)
 
+    # Trained model artefacts (skops files named in the `ml_model_versions` registry), and how
+    # often, in seconds, a process checks the registry for a new champion (docs/predictions.md).
+    model_dir: Path = Path("var/models")
+    ml_reload_interval_s: float = Field(default=5.0, ge=0, le=3600)
+
     # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
     public_cache_ttl_s: float = 5.0
 

@@ -6,6 +6,7 @@ import haat.core.tasks
 import haat.customers.models
 import haat.fx.models
 import haat.insights.models
+import haat.ml.models
 import haat.payments.models
 import haat.quality.models  # noqa: F401  (modules register their tables on import)
 from haat.businesses.models import Business, Cluster, Membership

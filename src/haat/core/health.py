@@ -6,19 +6,22 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from haat.core.db import Database
 
-Check = Callable[[], Awaitable[None]]
+# A check raises on failure; it may return details to show beside its status.
+Check = Callable[[], Awaitable[dict[str, Any] | None]]
 
 
 class CheckResult(BaseModel):
     status: str  # "ok" | "fail"
     latency_ms: float | None = None
     error: str | None = None
+    detail: dict[str, Any] | None = None
 
 
 class HealthReport(BaseModel):
@@ -46,11 +49,13 @@ class HealthRegistry:
         async def one(check: Check) -> CheckResult:
             start = time.perf_counter()
             try:
-                await asyncio.wait_for(check(), self.timeout_s)
+                detail = await asyncio.wait_for(check(), self.timeout_s)
             except Exception as exc:  # a failing dependency is a result here, not an error
                 return CheckResult(status="fail", error=f"{type(exc).__name__}: {exc}"[:300])
             return CheckResult(
-                status="ok", latency_ms=round((time.perf_counter() - start) * 1000, 2)
+                status="ok",
+                latency_ms=round((time.perf_counter() - start) * 1000, 2),
+                detail=detail,
             )
 
         names = list(self.checks)

@@ -1,0 +1,1 @@
+"""Model registry: versioned, trained models with their metrics, artefacts and status."""

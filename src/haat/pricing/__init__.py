@@ -1,0 +1,1 @@
+"""Jewellery pricing: metal rates, jewellery prices, gold and diamond price prediction."""
