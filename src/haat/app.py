@@ -41,6 +41,7 @@ from haat.insights.recorder import replay_cached, store_writer
 from haat.insights.router import router as insights_router
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
+from haat.pricing.router import jewellery_router, rates_router, trends_router
 from haat.quality.router import router as quality_router
 from haat.web.setup import install_web
 
@@ -150,6 +151,9 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         payments_router,
         insights_router,
         quality_router,
+        rates_router,
+        jewellery_router,
+        trends_router,
     ):
         app.include_router(router)
 

@@ -2,7 +2,9 @@
 
 Prices in the catalogue exclude GST; tax is added per line: ``round_half_up(subtotal x rate)``
 with the rate in basis points. The rate of a product is the `TaxRate` of its category or of
-the nearest ancestor that has one, else `DEFAULT_RATE_BP`.
+the nearest ancestor that has one, else `DEFAULT_RATE_BP`; jewellery priced from a metal rate
+carries the rate its price breakdown shows (3 %, HSN 7113; `haat.pricing.jewellery`), whatever
+its category.
 
 Rates (indicative; a business must check the HSN code of each item): CBIC GST rate schedule
 for goods, Notification 1/2017-Central Tax (Rate) as amended after the GST Council's 56th
@@ -17,7 +19,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.catalog.models import Category
+from haat.catalog.models import Category, Product
 from haat.commerce.models import TaxRate
 from haat.core.db import utcnow
 from haat.core.errors import NotFound
@@ -72,6 +74,13 @@ class TaxTable:
             if rate_bp is not None:
                 rates[category_id] = rate_bp
         return cls(parents, rates)
+
+    def rate_for(self, product: Product) -> int:
+        """The GST rate of ``product`` in basis points: its jewellery pricing's rate, else
+        its category's. ``product.jewellery`` must be loaded (``selectinload``)."""
+        if product.jewellery is not None:
+            return product.jewellery.gst_rate_bp
+        return self.rate_bp(product.category_id)
 
     def rate_bp(self, category_id: uuid.UUID | None) -> int:
         seen: set[uuid.UUID] = set()

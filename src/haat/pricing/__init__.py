@@ -1,0 +1,1 @@
+"""Metal rates, live jewellery prices from them, and the rate trends."""
