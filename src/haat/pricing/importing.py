@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -127,27 +128,28 @@ def parse_rates(text: str, default_source: str) -> list[MetalRateCreate]:
 
 
 async def import_rates(
+    session: AsyncSession, actor: Actor, text: str, *, default_source: str
+) -> ImportResult:
+    """Validate the whole file (`parse_rates`), then store it (`store_rates`); platform
+    admins only (401 / 403)."""
+    user_id = actor.require_platform_admin()
+    return await store_rates(session, parse_rates(text, default_source), user_id)
+
+
+async def store_rates(
     session: AsyncSession,
-    actor: Actor,
-    text: str,
-    *,
-    default_source: str,
+    rates: list[MetalRateCreate],
+    created_by: uuid.UUID | None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Validate the whole file (`parse_rates`), then store it (platform admins: 401/403):
-    new metal+date pairs are added, existing ones take the file's rate and source. Each
-    metal touched is re-priced once. ``progress(n)`` is called as rows are stored."""
-    user_id = actor.require_platform_admin()
-    rates = parse_rates(text, default_source)
+    """Store validated rates: new metal+date pairs are added, existing ones take the new
+    rate and source; then each metal touched is re-priced once. ``progress(n)`` is called as
+    rows are stored (the `haat pricing import` bar). Flushes; never commits."""
     metals = {r.metal for r in rates}
-    existing = (
-        {
-            (row.metal, row.as_of): row
-            for row in await session.scalars(select(MetalRate).where(MetalRate.metal.in_(metals)))
-        }
-        if metals
-        else {}
-    )
+    existing: dict[tuple[Metal, date], MetalRate] = {}
+    if metals:
+        stored = await session.scalars(select(MetalRate).where(MetalRate.metal.in_(metals)))
+        existing = {(row.metal, row.as_of): row for row in stored}
     created = updated = 0
     for rate in rates:
         row = existing.get((rate.metal, rate.as_of))
@@ -158,7 +160,7 @@ async def import_rates(
                     as_of=rate.as_of,
                     rate_minor_per_g=rate.rate_minor_per_g,
                     source=rate.source,
-                    created_by=user_id,
+                    created_by=created_by,
                 )
             )
             created += 1
