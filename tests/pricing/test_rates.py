@@ -54,6 +54,7 @@ async def test_only_platform_admins_write_rates(
         {"rate_minor_per_g": 12.5},
         {"rate_minor_per_g": "abc"},
         {"as_of": "2026-13-01"},
+        {"as_of": 0},  # not a Unix time
         {"as_of": "2999-01-01"},  # a future rate would re-price nothing when it starts
         {"source": ""},
     ],
@@ -146,6 +147,17 @@ async def test_csv_import_header_and_permissions(
     assert r.status_code == 403
     r = await client.post("/api/metal-rates/import", files=files)
     assert r.status_code == 401
+
+
+async def test_csv_import_refuses_what_is_not_csv(
+    client: httpx.AsyncClient, shop: dict[str, Any]
+) -> None:
+    admin = shop["admin"]
+    for body in (b"\r\xf2\x8e\xa0\x97\x10\xc2\xb2", b"\xff\xfe", b"metal,date\x00,inr_per_gram\n"):
+        files = {"file": ("x.csv", body, "text/csv")}
+        r = await client.post("/api/metal-rates/import", files=files, headers=admin.headers)
+        assert r.status_code == 422, (body, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_csv_import_adds_and_replaces(

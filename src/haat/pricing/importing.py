@@ -57,7 +57,17 @@ def _rupees_to_paise(text: str) -> int:
 def parse_rates(text: str, default_source: str) -> list[MetalRateCreate]:
     """The rows of a rate file as validated rates. Raises `InvalidRateFile` (422) listing
     each bad line as ``{loc: ["file", line, column], msg, type}`` (at most 100)."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=None))  # \r, \r\n or \n line ends
+    try:
+        return _parse(reader, default_source)
+    except csv.Error as exc:
+        raise InvalidRateFile(
+            f"Line {reader.line_num} is not valid CSV: {exc}",
+            errors=[{"loc": ["file", reader.line_num], "msg": str(exc), "type": "csv"}],
+        ) from None
+
+
+def _parse(reader: csv.DictReader[str], default_source: str) -> list[MetalRateCreate]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:

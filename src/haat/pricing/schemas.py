@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from haat.catalog.models import Metal
+from haat.core.dates import IsoDate
 from haat.core.db import utcnow
 from haat.pricing.jewellery import PURITIES
 
@@ -50,7 +51,7 @@ Source = Annotated[str, Field(min_length=1, max_length=200, examples=["IBJA 999 
 
 class MetalRateCreate(BaseModel):
     metal: Metal
-    as_of: Annotated[date, AfterValidator(not_in_future)] = Field(
+    as_of: Annotated[IsoDate, AfterValidator(not_in_future)] = Field(
         description="the first day the rate applies (today or earlier)"
     )
     rate_minor_per_g: RateMinor
