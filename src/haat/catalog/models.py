@@ -87,7 +87,7 @@ class Product(TimestampMixin, Base):
     )
     # Set for jewellery priced from the metal rate (`haat.pricing.jewellery`).
     jewellery: Mapped[ProductJewellery | None] = relationship(
-        lazy="raise", cascade="all, delete-orphan"
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
 
 
