@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from haat.core.db import Database
 from haat.pricing.models import MetalRate
@@ -188,7 +190,6 @@ async def test_gold_seed_is_idempotent(db: Database, factory: Factory) -> None:
         assert await seed_gold_rates(s) == 0
         await s.commit()
     async with db.session() as s:
-        june = await s.scalar(
-            MetalRate.__table__.select().where(MetalRate.as_of == "2026-06-01")  # type: ignore[arg-type]
-        )
-        assert june is not None
+        june = await s.scalar(select(MetalRate).where(MetalRate.as_of == date(2026, 6, 1)))
+        assert june is not None and june.rate_minor_per_g == 1_290_823
+        assert june.source.startswith("World Bank Pink Sheet")
