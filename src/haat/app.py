@@ -48,6 +48,7 @@ from haat.ml.serving import Champions
 from haat.payments.providers import Providers
 from haat.payments.router import order_money_router, payments_router
 from haat.pricing.predictions_router import router as predictions_router
+from haat.pricing.router import jewellery_router, rates_router, trends_router
 from haat.pricing.tasks import MODELS as PREDICTION_MODELS
 from haat.quality.router import router as quality_router
 from haat.web.setup import install_web
@@ -179,6 +180,9 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         quality_router,
         chat_router,
         predictions_router,
+        rates_router,
+        jewellery_router,
+        trends_router,
     ):
         app.include_router(router)
 

@@ -1,11 +1,12 @@
 """The `haat` command: serve, worker, demo, db upgrade, users create-admin, quality regrade,
-ml list | train | promote | rollback."""
+ml list | train | promote | rollback, pricing import | seed."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,10 +20,12 @@ app = typer.Typer(help="Haat: commerce for small businesses and artisans.", no_a
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 quality_app = typer.Typer(help="Photo quality grading.", no_args_is_help=True)
+pricing_app = typer.Typer(help="Metal rates and jewellery prices.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(quality_app, name="quality")
 app.add_typer(ml_app, name="ml")
+app.add_typer(pricing_app, name="pricing")
 console = Console()
 
 
@@ -284,3 +287,73 @@ def quality_regrade(
         )
         for path in missing[:20]:
             console.print(f"  {path}")
+
+
+@pricing_app.command("import")
+def pricing_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="CSV with metal,date,inr_per_gram[,source]"
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="source of rows without one (default: the file name)")
+    ] = None,
+) -> None:
+    """Import metal rates from a CSV file, all or nothing, and re-price the jewellery and
+    carts of every metal touched. Bad lines are listed and nothing is stored."""
+    from haat.core.db import Database, session_scope
+    from haat.pricing.importing import InvalidRateFile, parse_rates, store_rates
+
+    settings = get_settings()
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise typer.BadParameter(f"{file} is not UTF-8 text") from None
+    try:
+        rates = parse_rates(text, source or f"CSV import {file.name}"[:200])
+    except InvalidRateFile as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        for error in exc.extra.get("errors", []):
+            _, line, *column = error["loc"]
+            console.print(f"  line {line} {''.join(map(str, column))}: {error['msg']}")
+        raise typer.Exit(1) from None
+
+    async def run() -> None:
+        db = Database(settings.database_url, null_pool=True)
+        try:
+            with _progress_bar() as bar:
+                task = bar.add_task(f"importing {file.name}", total=len(rates))
+                async with session_scope(db) as session:
+                    result = await store_rates(session, rates, None, lambda n: bar.advance(task, n))
+        finally:
+            await db.dispose()
+        console.print(f"[green]{result.created} rate(s) added, {result.updated} replaced[/green]")
+        for repriced in result.repriced:
+            console.print(
+                f"{repriced.metal.value}: {repriced.products} product(s) re-priced, "
+                f"{repriced.cart_lines} cart line(s) moved to the new price"
+            )
+
+    asyncio.run(run())
+
+
+@pricing_app.command("seed")
+def pricing_seed() -> None:
+    """Store the packaged monthly gold rates (1973 on, INR per gram; idempotent) and
+    re-price gold jewellery. No silver or platinum series ships: enter or import those."""
+    from haat.core.db import Database, session_scope
+    from haat.pricing.seed import seed_gold_rates
+
+    settings = get_settings()
+
+    async def run() -> int:
+        db = Database(settings.database_url, null_pool=True)
+        try:
+            async with session_scope(db) as session:
+                return await seed_gold_rates(session)
+        finally:
+            await db.dispose()
+
+    console.print(f"[green]{asyncio.run(run())} gold rate(s) added[/green]")

@@ -8,6 +8,7 @@ import haat.fx.models
 import haat.insights.models
 import haat.ml.models
 import haat.payments.models
+import haat.pricing.models
 import haat.quality.models  # noqa: F401  (modules register their tables on import)
 from haat.businesses.models import Business, Cluster, Membership
 from haat.catalog.models import Category, Product, ProductImage, ProductStatusChange

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from haat.businesses.models import Business
@@ -76,6 +85,16 @@ class Product(TimestampMixin, Base):
     images: Mapped[list[ProductImage]] = relationship(
         lazy="raise", order_by="ProductImage.position", cascade="all, delete-orphan"
     )
+    # Set for jewellery priced from the metal rate (`haat.pricing.jewellery`).
+    jewellery: Mapped[ProductJewellery | None] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def jewellery_gst_rate_bp(self) -> int | None:
+        """The GST rate of jewellery priced from the metal rate, in basis points; None for
+        other products. ``jewellery`` must be loaded."""
+        return self.jewellery.gst_rate_bp if self.jewellery is not None else None
 
 
 class ProductStatusChange(IdMixin, Base):
@@ -106,3 +125,53 @@ class ProductImage(IdMixin, Base):
     height: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
     alt_text: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Metal(enum.StrEnum):
+    """The precious metals with a daily rate (`haat.pricing`)."""
+
+    GOLD = "gold"
+    SILVER = "silver"
+    PLATINUM = "platinum"
+
+
+class ProductJewellery(Base):
+    """A jewellery product's metal, fineness, weight and making charge, and the price
+    computed from them by `haat.pricing.jewellery` at the metal rate of ``rate_as_of``.
+
+    Weights are integer milligrams, fineness parts per thousand, money paise (INR minor
+    units). Exactly one of ``making_charge_bp`` (basis points of the metal value) and
+    ``making_charge_per_g_minor`` (paise per gram of gross weight) is set. The price columns
+    are written together with the product's ``price_minor`` (= metal value + making charge,
+    GST excluded as for every catalogue price) whenever the rate or the spec changes.
+    """
+
+    __tablename__ = "product_jewellery"
+    __table_args__ = (
+        CheckConstraint("weight_mg > 0", name="weight_positive"),
+        CheckConstraint("purity > 0 AND purity <= 1000", name="purity_range"),
+        CheckConstraint(
+            "(making_charge_bp IS NULL) <> (making_charge_per_g_minor IS NULL)",
+            name="one_making_charge",
+        ),
+        Index("ix_product_jewellery_metal", "metal"),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    metal: Mapped[Metal] = mapped_column(enum_type(Metal, 16))
+    purity: Mapped[int]
+    weight_mg: Mapped[int] = mapped_column(BigInteger)
+    making_charge_bp: Mapped[int | None]
+    making_charge_per_g_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # The price as last computed: the rate used (paise per gram of fine metal), its date
+    # and source, the lines of the breakdown and the GST rate that applies to them.
+    rate_minor_per_g: Mapped[int] = mapped_column(BigInteger)
+    rate_as_of: Mapped[date]
+    rate_source: Mapped[str] = mapped_column(String(200))
+    metal_value_minor: Mapped[int] = mapped_column(BigInteger)
+    making_charge_minor: Mapped[int] = mapped_column(BigInteger)
+    gst_rate_bp: Mapped[int]
+    gst_minor: Mapped[int] = mapped_column(BigInteger)
+    priced_at: Mapped[datetime]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from haat.catalog.models import Product
+from haat.catalog.models import Product, ProductJewellery
 from haat.catalog.photo_quality import StaffQuality
 from haat.catalog.schemas import (
     BusinessSummary,
     CategorySummary,
     ImageOut,
+    JewelleryOut,
     ProductAdminOut,
     ProductOut,
 )
@@ -74,7 +75,31 @@ def _fields(
             )
             for i in p.images
         ],
+        "jewellery": jewellery_out(p.jewellery) if p.jewellery is not None else None,
         "published_at": p.published_at,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
     }
+
+
+def jewellery_out(row: ProductJewellery) -> JewelleryOut:
+    """The spec and price breakdown of a jewellery product, from its stored pricing."""
+    subtotal = row.metal_value_minor + row.making_charge_minor
+    return JewelleryOut(
+        metal=row.metal,
+        purity=row.purity,
+        weight_mg=row.weight_mg,
+        weight_g=f"{row.weight_mg // 1000}.{row.weight_mg % 1000:03d}",
+        making_charge_bp=row.making_charge_bp,
+        making_charge_per_g_minor=row.making_charge_per_g_minor,
+        rate_minor_per_g=row.rate_minor_per_g,
+        rate_as_of=row.rate_as_of,
+        rate_source=row.rate_source,
+        metal_value_minor=row.metal_value_minor,
+        making_charge_minor=row.making_charge_minor,
+        subtotal_minor=subtotal,
+        gst_rate_bp=row.gst_rate_bp,
+        gst_minor=row.gst_minor,
+        total_minor=subtotal + row.gst_minor,
+        priced_at=row.priced_at,
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from haat.catalog.models import ProductStatus
+from haat.catalog.models import Metal, ProductStatus
 from haat.fx.schemas import DisplayPrice
 from haat.identity.schemas import Currency
 from haat.quality.schemas import PhotoQualityOut, PhotoQualitySummary
@@ -123,6 +123,34 @@ class ImageOut(BaseModel):
     )
 
 
+class JewelleryOut(BaseModel):
+    """A jewellery product's spec and the breakdown of its price (`haat.pricing.jewellery`):
+    ``metal_value_minor + making_charge_minor = subtotal_minor`` (the product's
+    ``price_minor``, GST excluded), ``subtotal_minor + gst_minor = total_minor``. Paise."""
+
+    metal: Metal
+    purity: int = Field(description="fineness in parts per thousand (916 = 22 karat)")
+    weight_mg: int = Field(description="gross weight of the metal in milligrams")
+    weight_g: str = Field(description='the same in grams, e.g. "10.250"')
+    making_charge_bp: int | None = Field(
+        description="making charge in basis points of the metal value (1200 = 12 %)"
+    )
+    making_charge_per_g_minor: int | None = Field(
+        description="making charge in paise per gram of gross weight"
+    )
+    currency: Literal["INR"] = "INR"
+    rate_minor_per_g: int = Field(description="the metal rate used: paise per gram of fine metal")
+    rate_as_of: date
+    rate_source: str
+    metal_value_minor: int = Field(description="rate x weight x purity / 1000, rounded half up")
+    making_charge_minor: int
+    subtotal_minor: int = Field(description="metal value + making charge: the price_minor")
+    gst_rate_bp: int = Field(description="GST on jewellery, HSN 7113: 300 = 3 %")
+    gst_minor: int
+    total_minor: int = Field(description="subtotal + GST: what one piece costs the buyer")
+    priced_at: datetime
+
+
 class ProductOut(BaseModel):
     id: uuid.UUID
     business: BusinessSummary
@@ -143,6 +171,10 @@ class ProductOut(BaseModel):
         default=None,
         description="the price in the viewer's currency, approximate; null when none was "
         "asked for or it is the product's own currency",
+    )
+    jewellery: JewelleryOut | None = Field(
+        default=None,
+        description="for jewellery priced from the metal rate: the spec and price breakdown",
     )
 
 

@@ -17,7 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from haat.businesses.models import Business, BusinessRole, Cluster
 from haat.businesses.service import get_business, member_business_ids, require_role
 from haat.catalog import categories, search
-from haat.catalog.models import Category, Product, ProductStatus, ProductStatusChange
+from haat.catalog.models import (
+    Category,
+    Product,
+    ProductJewellery,
+    ProductStatus,
+    ProductStatusChange,
+)
 from haat.catalog.schemas import ProductCreate, ProductSort, ProductUpdate
 from haat.catalog.workflow import EDITORS, PUBLIC_FIELDS, ProductAction
 from haat.core.db import utcnow
@@ -29,6 +35,7 @@ LOAD_FOR_DISPLAY = (
     joinedload(Product.business),
     joinedload(Product.category),
     selectinload(Product.images),
+    selectinload(Product.jewellery),
 )
 
 
@@ -38,6 +45,10 @@ class SkuTaken(Conflict):
 
 class ProductArchived(Conflict):
     code, title = "product_archived", "Archived products cannot be changed"
+
+
+class PriceFollowsMetalRate(Conflict):
+    code, title = "price_follows_metal_rate", "This product's price follows the metal rate"
 
 
 @dataclass(frozen=True)
@@ -295,16 +306,30 @@ async def load_for_edit(session: AsyncSession, actor: Actor, product_id: uuid.UU
     return locked
 
 
+async def is_jewellery(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    """Whether the product is priced from a metal rate (has a `ProductJewellery` row)."""
+    found = await session.scalar(
+        select(ProductJewellery.product_id).where(ProductJewellery.product_id == product_id)
+    )
+    return found is not None
+
+
 async def update_product(
     session: AsyncSession, actor: Actor, product_id: uuid.UUID, data: ProductUpdate
 ) -> Product:
-    """Edit a product (editors, admins). Archived products are frozen (409)."""
+    """Edit a product (editors, admins). Archived products are frozen (409), and so are the
+    price and currency of jewellery priced from the metal rate (409)."""
     product = await load_for_edit(session, actor, product_id)
     changes = {
         k: v
         for k, v in data.model_dump(exclude_unset=True).items()
         if v is not None and getattr(product, k) != v
     }
+    if changes.keys() & {"price_minor", "currency"} and await is_jewellery(session, product.id):
+        raise PriceFollowsMetalRate(
+            "The price of a jewellery product is computed from the metal rate; change its "
+            "weight, purity or making charge (PUT /api/products/{id}/jewellery) instead."
+        )
     if "category_id" in changes:
         await _check_category(session, changes["category_id"])
     if "sku" in changes:

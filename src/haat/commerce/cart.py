@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce.models import CartLine, Favorite
@@ -33,11 +34,13 @@ async def public_product(session: AsyncSession, product_id: uuid.UUID) -> Produc
 
 
 async def cart_rows(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[CartLine, Product]]:
+    """The user's cart lines with their products (and the products' jewellery pricing)."""
     rows = await session.execute(
         select(CartLine, Product)
         .join(Product, Product.id == CartLine.product_id)
         .where(CartLine.user_id == user_id)
         .order_by(CartLine.created_at, CartLine.id)
+        .options(selectinload(Product.jewellery))
     )
     return [(line, product) for line, product in rows.all()]
 
@@ -74,11 +77,13 @@ class ProductNow(Protocol):
     def status(self) -> ProductStatus: ...
     @property
     def stock_quantity(self) -> int: ...
+    @property
+    def jewellery_gst_rate_bp(self) -> int | None: ...
 
 
 def price_line(line: SeenLine, product: ProductNow, taxes: TaxTable) -> CartLineOut:
     """A cart line at the seen price with its GST, and whether it can still be bought."""
-    rate = taxes.rate_bp(product.category_id)
+    rate = taxes.rate_for(product)
     subtotal = line.seen_price_minor * line.quantity
     tax = line_tax(subtotal, rate)
     return CartLineOut(

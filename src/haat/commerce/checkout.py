@@ -27,7 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
-from haat.catalog.models import Product, ProductStatus
+from haat.catalog.models import Product, ProductJewellery, ProductStatus
 from haat.commerce import stock
 from haat.commerce.cart import ProductNow, price_line
 from haat.commerce.models import CartLine, Checkout, Order, OrderStatus, PaymentStatus
@@ -43,6 +43,7 @@ from haat.insights.recorder import record
 _checkouts = table_of(Checkout)
 _lines = table_of(CartLine)
 _products = table_of(Product)
+_jewellery = table_of(ProductJewellery)
 
 # The buyer's cart with its products, products locked in id order (PostgreSQL; SQLite has no
 # row locks and ignores FOR UPDATE: its write lock, taken at BEGIN, serialises checkouts).
@@ -62,8 +63,10 @@ CART_FOR_CHECKOUT = (
         _products.c.currency,
         _products.c.status,
         _products.c.stock_quantity,
+        _jewellery.c.gst_rate_bp.label("jewellery_gst_rate_bp"),
     )
     .join_from(_lines, _products, _products.c.id == _lines.c.product_id)
+    .outerjoin(_jewellery, _jewellery.c.product_id == _products.c.id)
     .where(_lines.c.user_id == bindparam("user_id"))
     .order_by(_products.c.id)
     .with_for_update(of=_products)

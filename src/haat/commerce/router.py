@@ -146,7 +146,10 @@ async def create_walk_in_order(
     "/checkout",
     status_code=201,
     response_model=list[OrderView],
-    responses=responses(401, 409, 422),
+    responses={
+        200: {"model": list[OrderView], "description": "A replay: the first checkout's orders"},
+        **responses(401, 409, 422),
+    },
 )
 async def checkout_cart(
     data: CheckoutIn,

@@ -2,7 +2,9 @@
 
 Prices in the catalogue exclude GST; tax is added per line: ``round_half_up(subtotal x rate)``
 with the rate in basis points. The rate of a product is the `TaxRate` of its category or of
-the nearest ancestor that has one, else `DEFAULT_RATE_BP`.
+the nearest ancestor that has one, else `DEFAULT_RATE_BP`; jewellery priced from a metal rate
+carries the rate its price breakdown shows (3 %, HSN 7113; `haat.pricing.jewellery`), whatever
+its category.
 
 Rates (indicative; a business must check the HSN code of each item): CBIC GST rate schedule
 for goods, Notification 1/2017-Central Tax (Rate) as amended after the GST Council's 56th
@@ -13,6 +15,7 @@ meeting (3 Sep 2025): handicrafts and textiles 5 %, articles of jewellery of pre
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -56,6 +59,15 @@ _ALL_RATES = select(_categories.c.id, _categories.c.parent_id, _rates.c.rate_bp)
 )
 
 
+class Taxable(Protocol):
+    """What the GST rate depends on: a `Product`, or a row with these columns."""
+
+    @property
+    def category_id(self) -> uuid.UUID | None: ...
+    @property
+    def jewellery_gst_rate_bp(self) -> int | None: ...
+
+
 class TaxTable:
     """The rates of every category, resolved through the category tree."""
 
@@ -75,6 +87,13 @@ class TaxTable:
             if rate_bp is not None:
                 rates[category_id] = rate_bp
         return cls(parents, rates)
+
+    def rate_for(self, product: Taxable) -> int:
+        """The GST rate of ``product`` in basis points: its jewellery pricing's rate, else
+        its category's (for a `Product`, ``jewellery`` must be loaded)."""
+        if product.jewellery_gst_rate_bp is not None:
+            return product.jewellery_gst_rate_bp
+        return self.rate_bp(product.category_id)
 
     def rate_bp(self, category_id: uuid.UUID | None) -> int:
         seen: set[uuid.UUID] = set()

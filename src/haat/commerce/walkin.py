@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
 from haat.commerce import stock
@@ -30,7 +31,10 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
     """
     customer = await get_customer(session, actor, data.customer_id, write=True)
     ids = [line.product_id for line in data.items]
-    products = {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(ids)))}
+    found = await session.scalars(
+        select(Product).where(Product.id.in_(ids)).options(selectinload(Product.jewellery))
+    )
+    products = {p.id: p for p in found}
     taxes = await TaxTable.load(session)
     currencies: set[str] = set()
     items: list[OrderItem] = []
@@ -53,7 +57,7 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
             )
         await stock.take(session, product.id, line.quantity, product.title, public_only=False)
         currencies.add(product.currency)
-        rate = taxes.rate_bp(product.category_id)
+        rate = taxes.rate_for(product)
         items.append(order_item(product, position, product.price_minor, line.quantity, rate))
     if len(currencies) != 1:
         raise Unprocessable("The products of one order must share a currency")

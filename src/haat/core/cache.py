@@ -33,7 +33,15 @@ log = structlog.get_logger("haat.cache")
 # Tables whose rows cached responses show; fx_rates for the display prices in the viewer's
 # currency (a response varies by its ``display_currency`` parameter through the query string).
 CATALOGUE_TABLES = frozenset(
-    {"products", "product_images", "categories", "businesses", "clusters", "fx_rates"}
+    {
+        "products",
+        "product_images",
+        "product_jewellery",
+        "categories",
+        "businesses",
+        "clusters",
+        "fx_rates",
+    }
 )
 CHANNEL = "haat:catalogue-changed"
 MAX_BODY = 512 * 1024

@@ -2,7 +2,8 @@
 
 * one artisan workshop per craft cluster of `craft_clusters.csv` (its town, state and
   coordinates) with 6-8 products written from its craft, materials and GI facts (INR);
-* a jewellery shop whose stock is 2,000 real stones from the diamonds data set (USD);
+* a jewellery shop whose stock is 2,000 real stones from the diamonds data set (USD) and a
+  few hallmarked gold pieces priced from the seeded gold rate (`gold_jewellery.py`);
 * products in every workflow status, with their status history, so the approval queue is
   not empty;
 * users for every role (see `DEMO_ACCOUNTS`).
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole, Cluster, Membership
 from haat.catalog.categories import get_or_create_path
-from haat.catalog.models import Category, Product, ProductStatus, ProductStatusChange
+from haat.catalog.models import Category, Metal, Product, ProductStatus, ProductStatusChange
 from haat.catalog.search import search_terms_for
 from haat.catalog.workflow import ProductAction
 from haat.commerce.tax import seed_demo_rates
@@ -35,8 +36,11 @@ from haat.demo.catalog_content import (
     diamond_products,
     load_clusters,
 )
+from haat.demo.gold_jewellery import PIECES, gold_specs, jewellery_row
 from haat.fx.seed import seed_fx_rates
 from haat.identity.models import PlatformRole, User
+from haat.pricing.jewellery import latest_rate
+from haat.pricing.seed import seed_gold_rates
 
 NAMESPACE = uuid.UUID("5b0f1c2e-7d4a-4e8b-9a51-68a7d3c0e2f1")
 DEMO_PASSWORD = "haat-demo-2026"  # printed once and listed in the README; demo data only
@@ -261,6 +265,7 @@ async def load_demo(
     """
     # Reference data first: idempotent, so a database loaded before they existed gets them.
     await seed_fx_rates(session)
+    await seed_gold_rates(session)
     if await is_loaded(session):
         await seed_demo_rates(session)
         return DemoResult(loaded=False)
@@ -268,7 +273,9 @@ async def load_demo(
     clusters = load_clusters()
     craft_specs = {c.name: craft_products(c) for c in clusters}
     stones = diamond_products(diamonds)
-    total = sum(len(s) for s in craft_specs.values()) + len(stones)
+    gold = await latest_rate(session, Metal.GOLD)
+    pieces = gold_specs(gold.rate_minor_per_g)
+    total = sum(len(s) for s in craft_specs.values()) + len(stones) + len(pieces)
     advance = progress(total, 0) if progress else (lambda _n: None)
 
     loader.user(
@@ -386,6 +393,10 @@ async def load_demo(
     await loader.member(shop, grader, BusinessRole.APPROVER)
     businesses += 1
     products += await loader.products(shop, stones, jeweller, grader, (shop.name,), advance)
+    products += await loader.products(shop, pieces, jeweller, grader, (shop.name,), advance)
+    for piece in PIECES:
+        session.add(jewellery_row(demo_id("product", str(shop.id), piece.sku), piece, gold))
+    await session.flush()
     await seed_demo_rates(session)
     return DemoResult(
         loaded=True,
