@@ -10,12 +10,15 @@ The index objects are created by the first migration.
   ``english`` configuration; ranked with ``ts_rank_cd``.
 
 Fields are weighted title > search terms (attributes, category, business, cluster) >
-description. A query is split into words that must all match (after stemming).
+description. A query is split into words that must all match (after stemming), or, with
+``match_any=True`` (the shopping assistant's relaxed fallback), any one of them;
+`apply_groups` takes OR-groups of words (a word and its synonyms).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, text
@@ -35,16 +38,37 @@ def query_terms(query: str) -> list[str]:
 
 
 def apply_search(
-    stmt: Select[Any], dialect: str, query: str
+    stmt: Select[Any], dialect: str, query: str, *, match_any: bool = False
 ) -> tuple[Select[Any], ColumnElement[Any] | None]:
     """Restrict ``stmt`` (a select over `Product`) to products matching every word of
-    ``query`` and return it with a relevance expression (higher is better). A query with no
-    words matches nothing and has no relevance (None)."""
-    terms = query_terms(query)
-    if not terms:
+    ``query`` (any word with ``match_any``) and return it with a relevance expression (higher
+    is better). A query with no words matches nothing and has no relevance (None)."""
+    return apply_groups(stmt, dialect, [(t,) for t in query_terms(query)], match_any=match_any)
+
+
+def apply_groups(
+    stmt: Select[Any],
+    dialect: str,
+    groups: Sequence[Sequence[str]],
+    *,
+    match_any: bool = False,
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
+    """Like `apply_search` with OR-groups of words: a product matches a group when it
+    matches any word of it, and must match every group (any group with ``match_any``).
+    ``[["silver"], ["jhumkas", "earrings"]]`` finds silver earrings. Each word is reduced to
+    its ``\\w+`` parts; at most 16 words in all; no words matches nothing (relevance None)."""
+    clean = [g for g in ([w for word in group for w in query_terms(word)] for group in groups) if g]
+    budget, kept = MAX_TERMS, []
+    for group in clean:
+        if budget <= 0:
+            break
+        kept.append(group[:budget])
+        budget -= len(kept[-1])
+    if not kept:
         return stmt.where(false()), None
     if dialect == "sqlite":
-        match = " ".join(f'"{t}"' for t in terms)
+        parts = ["(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in kept]
+        match = (" OR " if match_any else " AND ").join(parts)
         hits = (
             select(
                 literal_column("rowid").label("rid"),
@@ -56,9 +80,26 @@ def apply_search(
         )
         stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
         return stmt, -hits.c.bm25
-    tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
+    english = literal_column("'english'::regconfig")
+    if not match_any and all(len(g) == 1 for g in kept):
+        # The original query form: every word, through the parser that ignores stop words.
+        tsquery = func.plainto_tsquery(english, " ".join(g[0] for g in kept))
+    else:
+        # Each group as its own query, then OR inside a group and AND/OR across groups:
+        # built with the tsquery operators, so stop words drop out instead of failing.
+        group_queries = [_any_of(english, g) for g in kept]
+        tsquery = group_queries[0]
+        for q in group_queries[1:]:
+            tsquery = tsquery.op("||" if match_any else "&&")(q)
     vector: ColumnElement[Any] = literal_column("products.search_vector")
     return stmt.where(vector.op("@@")(tsquery)), func.ts_rank_cd(vector, tsquery)
+
+
+def _any_of(config: ColumnElement[Any], words: Sequence[str]) -> ColumnElement[Any]:
+    query: ColumnElement[Any] = func.plainto_tsquery(config, words[0])
+    for word in words[1:]:
+        query = query.op("||")(func.plainto_tsquery(config, word))
+    return query
 
 
 def search_terms_for(attributes: dict[str, Any] | None, *names: str | None) -> str:
