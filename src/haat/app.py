@@ -15,6 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from swagger_ui_bundle import swagger_ui_path
 
 from haat import __version__
+from haat.assistant.router import router as assistant_router
+from haat.assistant.service import AssistantService
 from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.payments = payments
     app.state.events = events
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
+    app.state.assistant = AssistantService(settings, limiter)
     app.state.services = Services(
         identity=identity,
         otp=OtpService(settings, limiter, sms or LogSmsSender(), identity),
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         payments_router,
         insights_router,
         quality_router,
+        assistant_router,
     ):
         app.include_router(router)
 

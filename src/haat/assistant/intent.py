@@ -118,17 +118,18 @@ _ORDER = re.compile(
 
 # Words that carry no product meaning in a question (the index also drops English stop
 # words, but these would otherwise have to match in an all-words search).
-STOP_WORDS = frozenset(
-    """a an and any are as at be been between buy can cheap cheaper compare comparison could
-    difference differences differ do does for from get give got have how i in into is it its
-    looking me more my need of on one or please price priced prices rate show some stock that
-    the them these this those to two under below over above less than upto up want what which
-    who whats with within would you your available availability much many left cost costs
-    tell find search sell sells selling something thing things there here between versus vs
-    better about like other others also only still out is are was were am also best good
-    nice new help hello hi hey k lakh lakhs lac lacs rs inr rupee rupees usd dollar dollars
-    eur euro euros gbp pound pounds jpy yen maximum minimum max min most least budget""".split()
-)
+_STOP_TEXT = """
+a an and any are as at be been between buy can cheap cheaper compare comparison could
+difference differences differ do does for from get give got have how i in into is it its
+looking me more my need of on one or please price priced prices rate show some stock that
+the them these this those to two under below over above less than upto up want what which
+who whats with within would you your available availability much many left cost costs tell
+find search sell sells selling something thing things there here versus vs better about like
+other others also only still out was were am best good nice new help hello hi hey k lakh
+lakhs lac lacs rs inr rupee rupees usd dollar dollars eur euro euros gbp pound pounds jpy
+yen maximum minimum max min most least budget
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 # Shoppers' words for things the catalogue names otherwise (Indian English and Hindi
 # loan words in Latin script), as extra search words.
@@ -239,7 +240,7 @@ def _price_range(text: str, default: str) -> tuple[int | None, int | None, str |
 
 
 def _amount(text: str, currency: str) -> int | None:
-    """"2,000" -> 200000 (INR paise); "1.5k" -> 150000; "2 lakh" -> 20000000."""
+    """ "2,000" -> 200000 (INR paise); "1.5k" -> 150000; "2 lakh" -> 20000000."""
     cleaned = text.lower().replace(",", "").strip()
     factor = 1
     for suffix, value in (("lakhs", 100_000), ("lakh", 100_000), ("lacs", 100_000)):

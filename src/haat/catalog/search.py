@@ -80,10 +80,10 @@ def apply_groups(
         )
         stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
         return stmt, -hits.c.bm25
-    english = literal_column("'english'::regconfig")
+    english: ColumnElement[Any] = literal_column("'english'::regconfig")
     if not match_any and all(len(g) == 1 for g in kept):
         # The original query form: every word, through the parser that ignores stop words.
-        tsquery = func.plainto_tsquery(english, " ".join(g[0] for g in kept))
+        tsquery: ColumnElement[Any] = func.plainto_tsquery(english, " ".join(g[0] for g in kept))
     else:
         # Each group as its own query, then OR inside a group and AND/OR across groups:
         # built with the tsquery operators, so stop words drop out instead of failing.
