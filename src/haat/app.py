@@ -17,6 +17,7 @@ from swagger_ui_bundle import swagger_ui_path
 from haat import __version__
 from haat.assistant.router import router as assistant_router
 from haat.assistant.service import AssistantService
+from haat.assistant.tasks import EmbeddingRefresher
 from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     cache = PublicCache(settings.public_cache_ttl_s, redis_url=settings.redis_url)
     db.commit_hooks.append(cache.tables_committed)
     jobs = JobRunner(settings)
+    refresher = EmbeddingRefresher(settings, db, jobs)
+    db.commit_hooks.append(refresher.tables_committed)
     payments = Providers(settings)
     events = EventBuffer(
         store_writer(db),
@@ -115,6 +118,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.events = events
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.assistant = AssistantService(settings, limiter)
+    app.state.embedding_refresher = refresher
     app.state.services = Services(
         identity=identity,
         otp=OtpService(settings, limiter, sms or LogSmsSender(), identity),

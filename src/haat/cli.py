@@ -1,4 +1,5 @@
-"""The `haat` command: serve, worker, demo, db upgrade, users create-admin, quality regrade."""
+"""The `haat` command: serve, worker, demo, db upgrade, users create-admin, quality regrade,
+assistant index."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ app = typer.Typer(help="Haat: commerce for small businesses and artisans.", no_a
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 quality_app = typer.Typer(help="Photo quality grading.", no_args_is_help=True)
+assistant_app = typer.Typer(help="The shopping assistant.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(quality_app, name="quality")
+app.add_typer(assistant_app, name="assistant")
 console = Console()
 
 
@@ -253,3 +256,41 @@ def quality_regrade(
         )
         for path in missing[:20]:
             console.print(f"  {path}")
+
+
+@assistant_app.command("index")
+def assistant_index() -> None:
+    """Compute the sentence embeddings of approved products for the assistant's re-rank
+    (new and changed products only; vectors of products no longer approved are dropped).
+    Needs the `ai` extra; without it, says so and changes nothing."""
+    from haat.assistant import embeddings
+    from haat.core.db import Database, session_scope
+
+    settings = get_settings()
+    if not embeddings.available():
+        console.print(
+            "[yellow]The ai extra is not installed (pip install -e '.[ai]'): the assistant "
+            "ranks by full-text search alone; nothing to index.[/yellow]"
+        )
+        return
+
+    async def run() -> embeddings.IndexResult:
+        db = Database(settings.database_url, null_pool=True)
+        model = embeddings.embedder(settings.assistant_torch_threads)
+        try:
+            with _progress_bar() as bar:
+                task = bar.add_task("embedding products", total=None)
+
+                def progress(total: int) -> Callable[[int], None]:
+                    bar.update(task, total=total)
+                    return lambda n: bar.advance(task, n)
+
+                return await embeddings.build_index(lambda: session_scope(db), model, progress)
+        finally:
+            await db.dispose()
+
+    result = asyncio.run(run())
+    console.print(
+        f"[green]{result.computed} product vector(s) computed, {result.unchanged} already "
+        f"current, {result.removed} removed ({embeddings.MODEL_NAME})[/green]"
+    )

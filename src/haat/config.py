@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     assistant_rerank: bool = True
     assistant_torch_threads: int = Field(default=1, ge=1, le=64)
     assistant_candidates: int = Field(default=30, ge=2, le=200)
+    # Share of the embedding's cosine in the re-rank score (the rest: full-text position).
+    assistant_rerank_weight: float = Field(default=0.6, ge=0, le=1)
     assistant_answer_products: int = Field(default=3, ge=1, le=10)
     # `llm`: an OpenAI-compatible chat-completions endpoint writes the answer from the
     # retrieved facts only (falls back to the templated answer on any error or timeout).

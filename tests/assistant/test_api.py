@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
+from tests.conftest import Factory
 
 from haat.assistant.models import AssistantMessage, AssistantSession
 from haat.commerce.models import Order, OrderStatus, PaymentStatus
 from haat.fx.seed import seed_fx_rates
-from tests.conftest import Factory
 
 URL = "/api/assistant/messages"
 
@@ -123,9 +123,8 @@ async def test_compares_the_two_products_of_the_previous_answer(
 ) -> None:
     first = (await _ask(client, "kullu shawls")).json()
     assert len(first["cited_product_ids"]) == 2
-    second = (
-        await _ask(client, "what is the difference between these two", session_id=first["session_id"])
-    ).json()
+    question = "what is the difference between these two"
+    second = (await _ask(client, question, session_id=first["session_id"])).json()
     assert second["intent"] == "compare"
     assert set(_ids(second)) == set(_ids(first))
 

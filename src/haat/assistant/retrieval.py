@@ -4,10 +4,13 @@
    question (a word or one of its synonyms) and the price range: an *exact* match.
 2. With nothing exact, the relaxed search (any word group), then the same without the price
    range: *close alternatives*, said as such in the answer.
-3. With the `ai` extra and a built index, the top ``pool`` candidates are re-ordered by
-   reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009: score = sum over the
-   rankings of 1 / (60 + rank)) of the full-text order and the order by cosine similarity
-   between the question's embedding and the products' stored vectors.
+3. With the `ai` extra and a built index, the top ``pool`` candidates are re-ordered by a
+   weighted fusion of two normalised scores (a convex combination, as in the "CombSUM" family
+   of Fox and Shaw, TREC-2 1994): ``w * cosine' + (1 - w) * position'``, where ``cosine'`` is
+   the cosine similarity between the question's embedding and the product's stored vector,
+   min-max scaled over the candidates, ``position'`` is 1 for the full-text search's first
+   candidate falling linearly to 0 for its last, and ``w`` is ``ASSISTANT_RERANK_WEIGHT``
+   (0.6). A candidate without a stored vector keeps only its full-text part.
 
 Price bounds are compared in SQL for products in the bound's currency and, for products in
 other currencies, after converting their price at today's stored rate
@@ -31,8 +34,6 @@ from haat.catalog import search
 from haat.catalog.models import Product, ProductStatus
 from haat.catalog.service import LOAD_FOR_DISPLAY
 from haat.fx.display import DisplayConverter
-
-RRF_K = 60
 
 
 @dataclass
@@ -118,6 +119,7 @@ async def retrieve(
     *,
     pool: int = 30,
     embedder: Embedder | None = None,
+    weight: float = 0.6,
 ) -> Retrieval:
     """The products ``intent`` asks about (at most ``pool``), exact matches if any, else
     close alternatives (``exact=False``); re-ranked when ``embedder`` is given."""
@@ -136,24 +138,30 @@ async def retrieve(
         found = await _search(session, intent, match_any=True, bounded=False, pool=pool)
     reranked = False
     if embedder is not None and len(found) > 1:
-        found, reranked = await rerank(session, embedder, question, found)
+        found, reranked = await rerank(session, embedder, question, found, weight)
     return Retrieval(found, exact=exact, reranked=reranked)
 
 
 async def rerank(
-    session: AsyncSession, embedder: Embedder, question: str, products: Sequence[Product]
+    session: AsyncSession,
+    embedder: Embedder,
+    question: str,
+    products: Sequence[Product],
+    weight: float = 0.6,
 ) -> tuple[list[Product], bool]:
-    """``products`` (in full-text order) re-ordered by reciprocal rank fusion with the
-    cosine order; unchanged (and False) when none of them has a stored vector."""
+    """``products`` (in full-text order) re-ordered by the weighted fusion above; unchanged
+    (and False) when none of them has a stored vector."""
     vectors = await vectors_for(session, [p.id for p in products])
     if not vectors:
         return list(products), False
     query = (await anyio.to_thread.run_sync(embedder.encode, [question]))[0]
-    ids = [p.id for p in products if p.id in vectors]
-    similarity = {pid: float(vectors[pid] @ query) for pid in ids}
-    by_cosine = sorted(ids, key=lambda pid: -similarity[pid])
-    score: dict[uuid.UUID, float] = {p.id: 1 / (RRF_K + i + 1) for i, p in enumerate(products)}
-    for i, pid in enumerate(by_cosine):
-        score[pid] += 1 / (RRF_K + i + 1)
+    similarity = {pid: float(vector @ query) for pid, vector in vectors.items()}
+    low, high = min(similarity.values()), max(similarity.values())
+    spread = (high - low) or 1.0
+    last = max(1, len(products) - 1)
+    score: dict[uuid.UUID, float] = {}
+    for i, product in enumerate(products):
+        cosine = (similarity[product.id] - low) / spread if product.id in similarity else 0.0
+        score[product.id] = weight * cosine + (1 - weight) * (1 - i / last)
     order = {p.id: i for i, p in enumerate(products)}
     return sorted(products, key=lambda p: (-score[p.id], order[p.id])), True

@@ -205,6 +205,7 @@ class AssistantService:
             question,
             pool=self.settings.assistant_candidates,
             embedder=self.embedder(),
+            weight=self.settings.assistant_rerank_weight,
         )
 
     async def _pair(self, session: AsyncSession, data: AskIn, intent: Intent) -> list[Product]:
