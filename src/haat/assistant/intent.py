@@ -196,13 +196,14 @@ def parse(question: str, default_currency: str = "INR") -> Intent:
 
 
 def search_groups(text: str) -> list[tuple[str, ...]]:
-    """The product words of ``text``, lower-cased, without stop words and numbers, each with
-    its synonyms: ``"silver jhumkas"`` -> ``[("silver",), ("jhumkas", "earrings")]``. No
-    repeated word; at most 8 groups."""
+    """The product words of ``text`` (numbers included: "1.57 ct"), lower-cased, without
+    stop words, each with its synonyms:
+    ``"silver jhumkas"`` -> ``[("silver",), ("jhumkas", "earrings")]``.
+    No repeated word; at most 8 groups."""
     groups: list[tuple[str, ...]] = []
     seen: set[str] = set()
     for word in _WORD.findall(text.lower()):
-        if word in STOP_WORDS or word.isdigit() or word in seen:
+        if word in STOP_WORDS or word in seen:
             continue
         group = tuple(w for w in dict.fromkeys((word, *SYNONYMS.get(word, ()))) if w not in seen)
         seen.update(group)

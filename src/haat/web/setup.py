@@ -20,6 +20,7 @@ from haat.web.messages import error_message
 from haat.web.routes import (
     account,
     admin,
+    assistant,
     seller_khata,
     seller_members,
     seller_orders,
@@ -59,6 +60,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     for module in (
         account,
         store,
+        assistant,
         seller_products,
         seller_orders,
         seller_khata,
