@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.conftest import Factory
 
 from haat.catalog.models import Product, ProductStatus
+from tests.conftest import Factory
 
 HIDDEN = (
     ProductStatus.DRAFT,

@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
-from tests.conftest import Factory
 
 from haat.assistant.models import AssistantMessage, AssistantSession
 from haat.commerce.models import Order, OrderStatus, PaymentStatus
 from haat.fx.seed import seed_fx_rates
+from tests.conftest import Factory
 
 URL = "/api/assistant/messages"
 

@@ -135,9 +135,14 @@ def compare_answer(
 
 
 def _price_difference(language: str, a: ProductFact, b: ProductFact) -> str:
-    """Which costs less and by how much, when both prices are in one currency (directly or
-    both converted to the display currency); "" otherwise."""
-    pa, pb = _comparable(a), _comparable(b)
+    """Which costs less and by how much: in the products' own currency when they share it,
+    else in the display currency both were converted to; "" when neither is possible."""
+    pa: tuple[int, str] | None
+    pb: tuple[int, str] | None
+    if a.currency == b.currency:
+        pa, pb = (a.price_minor, a.currency), (b.price_minor, b.currency)
+    else:
+        pa, pb = _comparable(a), _comparable(b)
     if pa is None or pb is None or pa[1] != pb[1]:
         return ""
     if pa[0] == pb[0]:
@@ -152,6 +157,7 @@ def _price_difference(language: str, a: ProductFact, b: ProductFact) -> str:
 
 
 def _comparable(fact: ProductFact) -> tuple[int, str] | None:
+    """The display price (or the own price when it is in the display currency)."""
     shown = fact.display_price
     if shown is not None:
         if not shown.converted or shown.amount_minor is None:
