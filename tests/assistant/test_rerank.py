@@ -92,7 +92,7 @@ async def test_the_cosine_decides_between_close_full_text_candidates(
     p = shop["products"]
     async with db.session() as s:
         ordered, reranked = await rerank(
-            s, embeddings.embedder(), "a warm angora wrap", [p["shawl_wool"], p["shawl_angora"]]
+            s, embeddings.embedder, "a warm angora wrap", [p["shawl_wool"], p["shawl_angora"]]
         )
     assert reranked and ordered[0].id == p["shawl_angora"].id
 

@@ -20,7 +20,7 @@ other currencies, after converting their price at today's stored rate
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,11 +118,12 @@ async def retrieve(
     question: str,
     *,
     pool: int = 30,
-    embedder: Embedder | None = None,
+    embedder: Callable[[], Embedder] | None = None,
     weight: float = 0.6,
 ) -> Retrieval:
     """The products ``intent`` asks about (at most ``pool``), exact matches if any, else
-    close alternatives (``exact=False``); re-ranked when ``embedder`` is given."""
+    close alternatives (``exact=False``); re-ranked when ``embedder`` (which gives the
+    model, loaded on first use) is given and the candidates have stored vectors."""
     priced = intent.min_price is not None or intent.max_price is not None
     if not intent.groups:
         if not priced:
@@ -144,7 +145,7 @@ async def retrieve(
 
 async def rerank(
     session: AsyncSession,
-    embedder: Embedder,
+    embedder: Callable[[], Embedder],
     question: str,
     products: Sequence[Product],
     weight: float = 0.6,
@@ -154,7 +155,8 @@ async def rerank(
     vectors = await vectors_for(session, [p.id for p in products])
     if not vectors:
         return list(products), False
-    query = (await anyio.to_thread.run_sync(embedder.encode, [question]))[0]
+    model = await anyio.to_thread.run_sync(embedder)  # loaded once some vector exists
+    query = (await anyio.to_thread.run_sync(model.encode, [question]))[0]
     similarity = {pid: float(vector @ query) for pid, vector in vectors.items()}
     low, high = min(similarity.values()), max(similarity.values())
     spread = (high - low) or 1.0

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -74,11 +76,12 @@ class AssistantService:
     settings: Settings
     limiter: RateLimiter
 
-    def embedder(self) -> embeddings.Embedder | None:
-        """The process's embedding model when the re-rank is on and installed, else None."""
+    def embedder(self) -> Callable[[], embeddings.Embedder] | None:
+        """What loads the process's embedding model (on first use) when the re-rank is on and
+        the `ai` extra installed, else None."""
         if not (self.settings.assistant_rerank and embeddings.available()):
             return None
-        return embeddings.embedder(self.settings.assistant_torch_threads)
+        return partial(embeddings.embedder, self.settings.assistant_torch_threads)
 
     async def ask(self, session: AsyncSession, actor: Actor, ip: str, data: AskIn) -> AnswerOut:
         """Answer ``data.message`` and store it in its session (a new one without
