@@ -119,6 +119,7 @@ _ORDER = re.compile(
 # Words that carry no product meaning in a question (the index also drops English stop
 # words, but these would otherwise have to match in an all-words search).
 _STOP_TEXT = """
+anything everything item items product products stuff
 a an and any are as at be been between buy can cheap cheaper compare comparison could
 difference differences differ do does for from get give got have how i in into is it its
 looking me more my need of on one or please price priced prices rate show some stock that
