@@ -1,5 +1,5 @@
 """What a shopper's question asks for, read with rules (no model): the kind of question, the
-words to search for, a price range and whether only products in stock are wanted.
+words to search for and a price range.
 
 Pure functions, no database. Questions are read in English (the catalogue's language); the
 answer's language is chosen separately. Recognised forms:
@@ -43,13 +43,7 @@ class Intent:
     min_price: int | None = None
     max_price: int | None = None
     currency: str | None = None
-    in_stock_only: bool = False
     order_number: str | None = None
-
-    @property
-    def terms(self) -> list[str]:
-        """Every search word, synonyms included, in order."""
-        return [word for group in self.groups for word in group]
 
     @property
     def query(self) -> str:
@@ -192,7 +186,6 @@ def parse(question: str, default_currency: str = "INR") -> Intent:
         min_price=low,
         max_price=high,
         currency=currency,
-        in_stock_only=kind == IntentKind.STOCK,
     )
 
 
