@@ -3,11 +3,14 @@
 Loads `haat demo` into a fresh SQLite file, serves it with one uvicorn worker on a free
 loopback port, then
 
-1. page weight: for each page, what a browser transfers with ``Accept-Encoding: gzip`` for
-   the HTML and every stylesheet and script it links (images excluded), from the bytes on
-   the wire (``num_bytes_downloaded``); target <= 300 KB;
+1. page weight: for each page, the HTML and every stylesheet and script it links (images
+   excluded), three ways: raw (``Accept-Encoding: identity``), as transferred with
+   ``gzip`` only, and as transferred with ``br, gzip`` (what browsers send over HTTPS), from
+   the bytes on the wire (``num_bytes_downloaded``); target <= 300 KB;
 2. server time: ``--requests`` sequential GETs (after 20 warm-ups) of the home, a search and
-   a product page, anonymous, timed at the client on loopback; p50 target <= 50 ms.
+   a product page, anonymous, timed at the client on loopback; p50 target <= 50 ms. Beside
+   the wall-clock times, the server process's CPU time per request (``/proc/<pid>/stat``,
+   user + system), which the machine's load inflates far less, and the load average.
 
 Bounded: about a minute. Writes bench/out/web_pages.json and prints Markdown tables.
 
@@ -43,16 +46,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def transferred(client: httpx.Client, path: str) -> tuple[int, int, int]:
-    """(HTML bytes, CSS+JS bytes, status) as sent on the wire, gzip where offered."""
-    page = client.get(path)
-    html = page.num_bytes_downloaded
-    assets = 0
-    for src in sorted(set(ASSET.findall(page.text))):
-        asset = client.get(src)
-        assert asset.status_code == 200, src
-        assets += asset.num_bytes_downloaded
-    return html, assets, page.status_code
+ENCODINGS = {"raw": "identity", "gzip": "gzip", "br": "br, gzip"}
+
+
+def transferred(client: httpx.Client, path: str) -> dict[str, list[int]]:
+    """``{raw|gzip|br: [HTML bytes, CSS+JS bytes]}`` as sent on the wire for each
+    ``Accept-Encoding`` of `ENCODINGS`."""
+    out = {}
+    for name, accept in ENCODINGS.items():
+        headers = {"Accept-Encoding": accept}
+        page = client.get(path, headers=headers)
+        assert page.status_code == 200, (path, page.status_code)
+        assets = 0
+        for src in sorted(set(ASSET.findall(page.text))):
+            asset = client.get(src, headers=headers)
+            assert asset.status_code == 200, src
+            assets += asset.num_bytes_downloaded
+        out[name] = [page.num_bytes_downloaded, assets]
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def login(client: httpx.Client, email: str) -> None:
@@ -65,17 +82,21 @@ def login(client: httpx.Client, email: str) -> None:
     assert r.status_code == 303, r.text
 
 
-def timings(client: httpx.Client, path: str, n: int) -> dict[str, float]:
+def timings(client: httpx.Client, path: str, n: int, pid: int) -> dict[str, float]:
     for _ in range(20):
         client.get(path)
     samples = []
+    cpu = cpu_seconds(pid)
     for _ in range(n):
         start = time.perf_counter()
         r = client.get(path)
         samples.append((time.perf_counter() - start) * 1000)
         assert r.status_code == 200
+    cpu_ms = (cpu_seconds(pid) - cpu) / n * 1000
     samples.sort()
     return {
+        "cpu_ms_per_request": round(cpu_ms, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(samples[int(0.95 * len(samples)) - 1], 1),
         "max_ms": round(samples[-1], 1),
@@ -119,6 +140,7 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         headers = {"Accept-Encoding": "gzip"}
+        load_before = os.getloadavg()
         with httpx.Client(base_url=base, headers=headers, timeout=30) as anon:
             product = anon.get("/api/products?search=pashmina&per_page=1").json()["items"][0]
             product_path = f"/products/{product['id']}"
@@ -130,7 +152,7 @@ def main() -> None:
             }
             weights = {name: transferred(anon, path) for name, path in public.items()}
             speed = {
-                name: timings(anon, public[name], args.requests)
+                name: timings(anon, public[name], args.requests, server.pid)
                 for name in ("home", "search", "product")
             }
         with httpx.Client(base_url=base, headers=headers, timeout=30) as admin:
@@ -160,16 +182,25 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     OUT.mkdir(exist_ok=True)
-    (OUT / "web_pages.json").write_text(json.dumps({"weights": weights, "speed": speed}, indent=2))
-    print("| page | HTML bytes | CSS+JS bytes | total KB | target |")
-    print("|---|---|---|---|---|")
-    for name, (html, assets, _status) in weights.items():
-        print(f"| {name} | {html:,} | {assets:,} | {(html + assets) / 1000:.1f} | <= 300 |")
+    result = {"weights": weights, "speed": speed, "load_average_before": load_before}
+    (OUT / "web_pages.json").write_text(json.dumps(result, indent=2))
+    print(f"load average before: {load_before}, after: {os.getloadavg()}")
+    print("| page | raw HTML + CSS/JS KB | gzip: HTML + CSS/JS KB | br+gzip: HTML + CSS/JS KB |")
+    print("|---|---|---|---|")
+    for name, w in weights.items():
+        cells = [f"{(h + a) / 1000:.1f} ({h / 1000:.1f} + {a / 1000:.1f})" for h, a in w.values()]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     print()
-    print(f"| page | p50 ms | p95 ms | max ms | target ({args.requests} requests) |")
-    print("|---|---|---|---|---|")
-    for name, s in speed.items():
-        print(f"| {name} | {s['p50_ms']} | {s['p95_ms']} | {s['max_ms']} | p50 <= 50 ms |")
+    print(
+        "| page | p50 ms | p95 ms | max ms | server CPU ms/request | "
+        f"load 1 min ({args.requests} requests) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, t in speed.items():
+        print(
+            f"| {name} | {t['p50_ms']} | {t['p95_ms']} | {t['max_ms']} | "
+            f"{t['cpu_ms_per_request']} | {t['load_average_1m']} |"
+        )
 
 
 if __name__ == "__main__":

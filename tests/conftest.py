@@ -87,6 +87,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
         upload_dir=tmp_path_factory.mktemp("media"),
+        chat_upload_dir=tmp_path_factory.mktemp("chat"),
         log_level="WARNING",
         # Off here: the factory writes behind the app's back. tests/test_cache.py turns it on.
         public_cache_ttl_s=0,

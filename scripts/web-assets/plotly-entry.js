@@ -1,7 +1,9 @@
 'use strict';
-// Haat's partial Plotly bundle: the plot API and components of plotly.js's own core
-// (src/core.js) with only the bar and pie traces (no maps, 3-D, WebGL, ...). Built by
-// scripts/vendor_web_assets.sh with esbuild; see docs/web.md.
+// Haat's partial Plotly bundle: the plot API and the few components of plotly.js's own core
+// (src/core.js) that static bar and pie charts need (no maps, 3-D, WebGL, annotations,
+// selections, sliders, menus, range tools, error bars, colour bars, images, grids). Built by
+// scripts/vendor_web_assets.sh with plotly-build.mjs (esbuild, interactive modules stubbed);
+// see docs/web.md.
 //
 // Left out on purpose: build/plotcss, which injects a <style> element at load (refused by
 // Haat's Content-Security-Policy); the vendor script writes the same rules to
@@ -17,20 +19,11 @@ Object.keys(plotApi).forEach(function(name) {
 });
 Registry.register(require('plotly.js/src/traces/scatter'));
 // The components, in the order core.js registers them (legend after shapes, fx after legend).
+// Legend defaults read shapes; the layout's modebar attributes are read even when the mode
+// bar is off, so both stay registered (their drawing code is stubbed).
 Registry.register([
-    require('plotly.js/src/components/annotations'),
-    require('plotly.js/src/components/annotations3d'),
-    require('plotly.js/src/components/selections'),
     require('plotly.js/src/components/shapes'),
-    require('plotly.js/src/components/images'),
-    require('plotly.js/src/components/updatemenus'),
-    require('plotly.js/src/components/sliders'),
-    require('plotly.js/src/components/rangeslider'),
-    require('plotly.js/src/components/rangeselector'),
-    require('plotly.js/src/components/grid'),
-    require('plotly.js/src/components/errorbars'),
     require('plotly.js/src/components/colorscale'),
-    require('plotly.js/src/components/colorbar'),
     require('plotly.js/src/components/legend'),
     require('plotly.js/src/components/fx'),
     require('plotly.js/src/components/modebar')

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import anyio
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -22,6 +23,10 @@ from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
 from haat.catalog.router import router as products_router
+from haat.chat.language import warm_up as warm_up_language_detector
+from haat.chat.realtime import ChatHub
+from haat.chat.router import router as chat_router
+from haat.chat.translation import TranslationService, make_translator
 from haat.commerce.router import cart_router, favorites_router, orders_router, tax_router
 from haat.config import Settings, get_settings
 from haat.core.cache import PublicCache, PublicCacheMiddleware
@@ -87,13 +92,23 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
             events.add(row)
 
     cache.on_hit = replay_events
+    chat = ChatHub(
+        settings,
+        db,
+        TranslationService(db, make_translator(settings), settings.translation_timeout_s),
+        limiter,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await cache.start()
         jobs.start()
         events.start()
+        # Lingua's models load in a thread so the first chat message does not wait for them.
+        chat.spawn(anyio.to_thread.run_sync(warm_up_language_detector))
         yield
+        await chat.drain()
+        await chat.translations.aclose()
         await events.stop()  # flushes what is still buffered
         jobs.stop()
         await payments.aclose()
@@ -116,6 +131,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.jobs = jobs
     app.state.payments = payments
     app.state.events = events
+    app.state.chat = chat
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
     app.state.assistant = AssistantService(settings, limiter)
     app.state.embedding_refresher = refresher
@@ -158,6 +174,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         insights_router,
         quality_router,
         assistant_router,
+        chat_router,
     ):
         app.include_router(router)
 
@@ -191,6 +208,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    # Socket.IO (Engine.IO answers under /socket.io/); see haat.chat.realtime.
+    app.mount("/socket.io", chat.asgi, name="socket.io")
     app.mount(
         settings.media_url.rstrip("/"),
         StaticFiles(directory=settings.upload_dir, check_dir=False),

@@ -59,6 +59,8 @@ def serve(
         reload=reload,
         proxy_headers=True,
         access_log=access_log,
+        # Chat frames are small JSON: compressing each costs more CPU than it saves (bench/chat.py).
+        ws_per_message_deflate=False,
     )
 
 

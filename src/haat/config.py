@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     quality_provider_api_key: SecretStr | None = None
     quality_provider_timeout_s: float = 30.0
 
+    # Chat (docs/chat.md). Images sent in chat are kept under CHAT_UPLOAD_DIR, which is never
+    # served as static files: only a conversation's participants can fetch them.
+    chat_upload_dir: Path = Path("var/private/chat")
+    chat_send_limit: str = "60/minute"  # messages per user (REST and Socket.IO together)
+    # Translation of chat messages: "none" (original text only), "openai" (any
+    # OpenAI-compatible chat-completions endpoint: TRANSLATION_URL such as
+    # https://api.openai.com/v1 or http://127.0.0.1:11434/v1 for Ollama) or "argos" (Argos
+    # Translate with its installed language packages). A failure or a reply slower than
+    # TRANSLATION_TIMEOUT_S falls back to the original text.
+    translation_provider: Literal["none", "openai", "argos"] = "none"
+    translation_url: str | None = None
+    translation_model: str = "gpt-4o-mini"
+    translation_api_key: SecretStr | None = None
+    translation_timeout_s: float = Field(default=2.0, gt=0, le=60)
+
     # Seconds anonymous catalogue responses are served from memory; 0 turns the cache off.
     public_cache_ttl_s: float = 5.0
 

@@ -37,6 +37,12 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
 try:
     from playwright.async_api import Browser, Page, async_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
@@ -119,7 +125,11 @@ async def visitor(
         viewport: dict[str, int] | None = None, locale: str = "en-GB", tag: str = ""
     ) -> Session:
         context = await browser.new_context(viewport=viewport or DESKTOP, locale=locale)
+        # Content-Security-Policy violations reported as console errors (Chromium logs most
+        # of them itself; this catches every one, inline styles and handlers included).
+        await context.add_init_script(CSP_WATCH)
         page = await context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm questions
         name = re.sub(r"\W+", "-", request.node.name + (f"-{tag}" if tag else "")).strip("-")
         session = Session(page=page, base=live_server, name=name)
 

@@ -99,13 +99,18 @@ async def list_public(
     session: AsyncSession, filters: ProductFilters, params: PageParams
 ) -> tuple[list[Product], int]:
     """Approved products matching ``filters``, one page, with the total count."""
-    stmt = select(Product).where(Product.status == ProductStatus.APPROVED)
-    stmt = _filter(stmt, filters)
+    stmt = _filter(select(Product).where(Product.status == ProductStatus.APPROVED), filters)
+    counted = stmt
     rank = None
-    if filters.search:
-        stmt, rank = search.apply_search(stmt, _dialect(session), filters.search)
     sort = filters.sort or (ProductSort.RELEVANCE if filters.search else ProductSort.NEWEST)
-    return await paginate(session, _order(stmt, sort, rank), params, options=LOAD_FOR_DISPLAY)
+    if filters.search:
+        counted = stmt.where(search.matches(_dialect(session), filters.search))
+        if sort == ProductSort.RELEVANCE:
+            stmt, rank = search.apply_search(stmt, _dialect(session), filters.search)
+        else:
+            stmt = counted  # ordered by price or date: the relevance join is not needed
+    ordered = _order(stmt, sort, rank)
+    return await paginate(session, ordered, params, options=LOAD_FOR_DISPLAY, count=counted)
 
 
 async def list_featured(session: AsyncSession, limit: int = 8) -> list[Product]:

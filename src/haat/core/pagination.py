@@ -59,14 +59,21 @@ class Page(BaseModel, Generic[T]):
 
 
 async def paginate(
-    session: AsyncSession, stmt: Select[Any], params: PageParams, *, options: tuple[Any, ...] = ()
+    session: AsyncSession,
+    stmt: Select[Any],
+    params: PageParams,
+    *,
+    options: tuple[Any, ...] = (),
+    count: Select[Any] | None = None,
 ) -> tuple[list[Any], int]:
     """Run ``stmt`` (a select of one entity) for one page and count its rows, up to
     ``COUNT_CAP + 1``. Loader ``options`` apply to the page only, so the count stays plain.
+    ``count`` is a cheaper select of the same rows to count instead (without the joins that
+    only order them, say).
 
     Returns ``(items, counted)``; hand both to `Page.of`.
     """
-    capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    capped = (count if count is not None else stmt).order_by(None).limit(COUNT_CAP + 1).subquery()
     total = await session.scalar(select(func.count()).select_from(capped))
     paged = stmt.options(*options).limit(params.per_page).offset(params.offset)
     result = await session.execute(paged)

@@ -72,6 +72,13 @@ class DisplayConverter:
             except RateNotFound:
                 self._quotes[currency] = None
 
+    @property
+    def rates_as_of(self) -> date | None:
+        """The date of the oldest rate prepared (what a page's "rates of ..." note names);
+        None when no rate was found or needed."""
+        dates = [q.as_of for q in self._quotes.values() if q is not None]
+        return min(dates) if dates else None
+
     def price(self, amount_minor: int, currency: str) -> DisplayPrice | None:
         """``amount_minor`` of ``currency`` in the target currency for display, rounded
         half-even to the target's minor unit (`haat.core.money.convert`). None when there is

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,13 +20,16 @@ from haat.web.routes import (
     account,
     admin,
     assistant,
+    chat,
     seller_khata,
     seller_members,
     seller_orders,
     seller_products,
     store,
+    store_payments,
 )
 from haat.web.security import SecurityHeadersMiddleware, session_signing_key
+from haat.web.static_files import PrecompressedStaticFiles
 from haat.web.templating import STATIC_URL, render
 from haat.web.viewer import Viewer, choose_language, local_path, safe_next
 
@@ -61,6 +63,8 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         account,
         store,
         assistant,
+        chat,
+        store_payments,
         seller_products,
         seller_orders,
         seller_khata,
@@ -68,7 +72,8 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         admin,
     ):
         app.include_router(module.router)
-    app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="web-static")
+    app.include_router(store_payments.callback_router)
+    app.mount(STATIC_URL, PrecompressedStaticFiles(directory=STATIC_DIR), name="web-static")
 
     problem_handlers: dict[Any, Any] = dict(app.exception_handlers)
 

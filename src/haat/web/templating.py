@@ -8,6 +8,7 @@ context, so concurrent requests in different languages never share state.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from jinja2.runtime import Context
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.web.formatting import FILTERS
 from haat.web.i18n import LANGUAGE_NAMES
+from haat.web.prices import DISPLAY_CURRENCIES, display_currency
 from haat.web.viewer import Viewer
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -59,6 +61,8 @@ def _environment() -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(
         static=STATIC_URL,
+        new_key=lambda: uuid.uuid4().hex,
+        display_currencies=DISPLAY_CURRENCIES,  # a form's one-off Idempotency-Key
         languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES],
     )
     return env
@@ -87,6 +91,7 @@ def render(
         "request": request,
         "htmx": request.headers.get("hx-request") == "true",
         "flashes": viewer.take_flashes(),
+        "display_currency": display_currency(viewer),
         **(context or {}),
     }
     html = environment.get_template(template).render(values)

@@ -36,6 +36,7 @@ class SignedInUser:
     country: str | None
     preferred_language: str
     platform_role: PlatformRole
+    currency: str  # the profile's display currency (ISO 4217)
 
     @classmethod
     def of(cls, user: User) -> SignedInUser:
@@ -47,6 +48,7 @@ class SignedInUser:
             country=user.country,
             preferred_language=user.preferred_language,
             platform_role=user.platform_role,
+            currency=user.currency,
         )
 
 

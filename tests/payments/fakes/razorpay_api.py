@@ -6,6 +6,9 @@ helpers pay an order and build the webhook Razorpay would send."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import html
 import json
 import secrets
 import string
@@ -14,7 +17,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -36,6 +39,7 @@ def _collection(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 class FakeRazorpay:
     def __init__(self, key_id: str, key_secret: str) -> None:
+        self.key_id, self.key_secret = key_id, key_secret
         self.auth = "Basic " + base64.b64encode(f"{key_id}:{key_secret}".encode()).decode()
         self.orders: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
@@ -52,6 +56,9 @@ class FakeRazorpay:
                 Route("/v1/transfers/{id}", self._edit_transfer, methods=["PATCH"]),
                 Route("/v1/payments/{id}/refund", self._refund, methods=["POST"]),
                 Route("/v1/payments/{id}/refunds", self._list_refunds, methods=["GET"]),
+                # Razorpay's hosted checkout: a page the buyer's browser is sent to by a form.
+                Route("/v1/checkout/embedded", self._checkout_page, methods=["POST"]),
+                Route("/v1/checkout/embedded/pay", self._checkout_pay, methods=["POST"]),
             ]
         )
 
@@ -84,6 +91,49 @@ class FakeRazorpay:
             "payload": {"payment": {"entity": dict(payment)}},
             "created_at": int(time.time()),
         }
+
+    def checkout_signature(self, order_id: str, payment_id: str) -> str:
+        """Razorpay Checkout's ``razorpay_signature``: HMAC-SHA256(key secret,
+        ``order_id|payment_id``), hex."""
+        message = f"{order_id}|{payment_id}".encode()
+        return hmac.new(self.key_secret.encode(), message, hashlib.sha256).hexdigest()
+
+    # --- the hosted checkout ------------------------------------------------------------
+
+    @staticmethod
+    def _form_page(action: str, fields: dict[str, str], button: str, auto: bool) -> HTMLResponse:
+        inputs = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in fields.items()
+        )
+        script = "<script>document.forms[0].submit()</script>" if auto else ""
+        return HTMLResponse(
+            "<!doctype html><html lang=en><title>Razorpay (fake)</title><body>"
+            f'<form method="post" action="{html.escape(action)}">{inputs}'
+            f'<button type="submit">{html.escape(button)}</button></form>{script}</body></html>'
+        )
+
+    async def _checkout_page(self, request: Request) -> HTMLResponse:
+        """The buyer arrives with key_id, order_id, callback_url...; a Pay button."""
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        self.requests.append((request.method, request.url.path, form))
+        order = self.orders.get(form.get("order_id", ""))
+        if form.get("key_id") != self.key_id or order is None or not form.get("callback_url"):
+            return HTMLResponse("<!doctype html><title>Bad checkout</title>", status_code=400)
+        fields = {"order_id": order["id"], "callback_url": form["callback_url"]}
+        return self._form_page("/v1/checkout/embedded/pay", fields, "Pay", auto=False)
+
+    async def _checkout_pay(self, request: Request) -> HTMLResponse:
+        """The buyer paid: back to the merchant's callback_url with the signed result,
+        posted by the page itself as Razorpay's does."""
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        payment = self.pay(form["order_id"])
+        fields = {
+            "razorpay_payment_id": payment["id"],
+            "razorpay_order_id": form["order_id"],
+            "razorpay_signature": self.checkout_signature(form["order_id"], payment["id"]),
+        }
+        return self._form_page(form["callback_url"], fields, "Back to the shop", auto=True)
 
     # --- the API ------------------------------------------------------------------------
 

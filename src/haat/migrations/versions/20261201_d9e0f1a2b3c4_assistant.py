@@ -4,7 +4,7 @@ The embeddings table starts empty: run `haat assistant index` (with the `ai` ext
 upgrading to turn the re-rank on.
 
 Revision ID: d9e0f1a2b3c4
-Revises: f4d5e6f7a8b9
+Revises: c8d9e0f1a2b3
 Create Date: 2026-12-01 11:40:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d9e0f1a2b3c4"
-down_revision: str | None = "f4d5e6f7a8b9"
+down_revision: str | None = "c8d9e0f1a2b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -43,6 +43,10 @@ class Providers:
     def __init__(self, settings: Settings) -> None:
         self.commission_bp = settings.platform_commission_bp
         self.razorpay_key_id = settings.razorpay_key_id  # public: Razorpay Checkout needs it
+        # Razorpay's hosted checkout page, which the buyer's browser is sent to by a form.
+        self.razorpay_checkout_url = (
+            settings.razorpay_api_base or "https://api.razorpay.com"
+        ).rstrip("/") + "/v1/checkout/embedded"
         self._providers: dict[PaymentProvider, Provider] = {
             PaymentProvider.MANUAL: ManualProvider()
         }

@@ -15,6 +15,7 @@ from haat.identity.models import User
 from haat.identity.otp import OtpService
 from haat.identity.schemas import MePatch, RegisterIn
 from haat.identity.service import IdentityService
+from haat.web import prices
 from haat.web.forms import validate
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -176,6 +177,24 @@ async def logout(viewer: CurrentViewer, session: DbSession) -> Response:
     if family is not None:
         await _identity(viewer.request).close_page_session(session, family)
     return RedirectResponse("/", status_code=303)
+
+
+@router.post("/currency")
+async def change_currency(
+    viewer: CurrentViewer,
+    session: DbSession,
+    currency: Annotated[str, Form(max_length=3)] = "",
+    next: OptionalText = "/",
+) -> Response:
+    """The currency switcher (prices shown approximately in it): saved in the profile when
+    signed in, in the session otherwise."""
+    if currency in prices.DISPLAY_CURRENCIES:
+        if viewer.user is not None:
+            patch = MePatch(currency=currency)
+            await _identity(viewer.request).update_me(session, viewer.user.id, patch)
+        else:
+            prices.remember_currency(viewer, currency)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/language")

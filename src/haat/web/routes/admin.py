@@ -11,8 +11,8 @@ from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from haat.businesses import service as businesses
+from haat.catalog import photo_quality, transitions
 from haat.catalog import service as catalog
-from haat.catalog import transitions
 from haat.catalog.models import ProductStatus
 from haat.catalog.present import product_admin_out
 from haat.catalog.workflow import ProductAction
@@ -65,9 +65,11 @@ async def queue(
         session, viewer.actor, paging, business_id, ProductStatus.PENDING_APPROVAL
     )
     storage = _storage(viewer.request)
+    grades = await photo_quality.staff_quality(session, viewer.actor, items)
+    shown = [product_admin_out(p, storage, quality=grades) for p in items]
     context = {
         "section": "queue",
-        "result": Page.of([product_admin_out(p, storage) for p in items], counted, paging),
+        "result": Page.of(shown, counted, paging),
         "params": {"business": business} if business_id else {},
     }
     return render(viewer, "admin/queue.html", context)
@@ -140,7 +142,11 @@ async def preview(product_id: uuid.UUID, viewer: CurrentViewer, session: DbSessi
         cluster = await businesses.get_cluster(session, product.business.cluster_id)
     context = {
         "section": "queue",
-        "product": product_admin_out(product, _storage(viewer.request)),
+        "product": product_admin_out(
+            product,
+            _storage(viewer.request),
+            quality=await photo_quality.staff_quality(session, viewer.actor, [product]),
+        ),
         "cluster": cluster,
         "history": await catalog.history(session, viewer.actor, product_id),
     }

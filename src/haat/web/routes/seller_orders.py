@@ -4,19 +4,22 @@ changes and notes."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
 from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from haat.commerce import orders, status
 from haat.commerce.models import OrderStatus
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError, NotFound
 from haat.core.pagination import Page, PageParams
-from haat.payments import lifecycle
+from haat.payments import escrow, lifecycle
+from haat.payments.schemas import MilestoneIn, MilestonesIn
 from haat.web.messages import error_message
-from haat.web.routes import page_router
+from haat.web.routes import page_router, store_payments
 from haat.web.routes.seller_products import portal, portal_context
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer
@@ -68,6 +71,8 @@ async def business_order(
         "targets": status.allowed_targets(order.status, staff=staff, buyer=False),
         "staff": staff,
         "internal": await orders.sees_internal(session, viewer.actor, order),
+        "money": await store_payments.order_money(session, viewer.actor, order),
+        "milestone_rows": MILESTONE_ROWS,
     }
     return render(viewer, "seller/order.html", context)
 
@@ -97,6 +102,50 @@ async def change_status(
     else:
         viewer.flash(viewer.gettext("Status changed."))
     return RedirectResponse(f"/seller/{business_id}/orders/{order_id}", status_code=303)
+
+
+MILESTONE_ROWS = 4
+
+
+def _milestones_from(form: Any) -> MilestonesIn | None:
+    """The form's rows (``title`` and ``percent`` repeated; empty rows skipped) as the
+    service's model, percentages in basis points; None when a row is unusable."""
+    rows = []
+    for title, percent in zip(form.getlist("title"), form.getlist("percent"), strict=False):
+        title, percent = str(title).strip(), str(percent).strip().replace(",", ".")
+        if not title and not percent:
+            continue
+        try:
+            basis_points = int((Decimal(percent) * 100).to_integral_value())
+            rows.append(MilestoneIn(title=title, amount_minor=None, percent_bp=basis_points))
+        except (InvalidOperation, ValidationError):
+            return None
+    try:
+        return MilestonesIn(milestones=rows)
+    except ValidationError:
+        return None
+
+
+@router.post("/{business_id:uuid}/orders/{order_id:uuid}/milestones")
+async def set_milestones(
+    business_id: uuid.UUID, order_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+) -> Response:
+    """Split an unpaid order into milestones by percentage (`escrow.set_milestones`: admins
+    and editors; the shares must add up to 100 %); all rows empty: paid as a whole."""
+    await portal(viewer, session, business_id)
+    back = RedirectResponse(f"/seller/{business_id}/orders/{order_id}", status_code=303)
+    data = _milestones_from(await viewer.request.form())
+    if data is None:
+        viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
+        return back
+    try:
+        await escrow.set_milestones(session, viewer.actor, order_id, data)
+    except HaatError as exc:
+        await session.rollback()
+        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
+    else:
+        viewer.flash(viewer.gettext("Milestones saved."))
+    return back
 
 
 @router.post("/{business_id:uuid}/orders/{order_id:uuid}/notes")

@@ -15,7 +15,7 @@ from haat.catalog import service as catalog
 from haat.catalog.present import product_out
 from haat.catalog.schemas import ProductSort
 from haat.commerce import cart, checkout, orders, status
-from haat.commerce.models import OrderStatus
+from haat.commerce.models import Order, OrderStatus, PaymentStatus
 from haat.commerce.schemas import Address, CheckoutIn
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError
@@ -23,10 +23,13 @@ from haat.core.i18n import is_currency
 from haat.core.money import to_minor
 from haat.core.pagination import Page, PageParams
 from haat.core.storage import LocalStorage
-from haat.payments import lifecycle
+from haat.payments import business_settings, charges, lifecycle
+from haat.payments.models import PaymentMethod, PaymentProvider
+from haat.payments.schemas import PaymentIn
+from haat.web import prices
 from haat.web.forms import form_values, validate
 from haat.web.messages import error_message
-from haat.web.routes import page_router
+from haat.web.routes import page_router, store_payments
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer, safe_next
 
@@ -46,7 +49,11 @@ async def home(viewer: CurrentViewer, session: DbSession) -> Response:
     tree = await categories.tree(session)
     newest = await catalog.list_featured(session, FEATURED)
     storage = _storage(viewer.request)
-    context = {"categories": tree, "products": [product_out(p, storage) for p in newest]}
+    context = {
+        "categories": tree,
+        "products": [product_out(p, storage) for p in newest],
+        "display": await prices.converter(viewer, session, {p.currency for p in newest}),
+    }
     return render(viewer, "store/home.html", context)
 
 
@@ -117,6 +124,7 @@ async def search(
         "clusters": await businesses.list_clusters(session),
         "sort_options": list(ProductSort),
         "chosen": {**params, "currency": currency},
+        "display": await prices.converter(viewer, session, {p.currency for p in items}),
     }
     return render(viewer, "store/search.html", context)
 
@@ -141,6 +149,7 @@ async def product_page(
         "product": product_out(product, _storage(viewer.request)),
         "cluster": cluster,
         "favourite": favourite,
+        "display": await prices.converter(viewer, session, [product.currency]),
     }
     return render(viewer, "store/product.html", context)
 
@@ -168,14 +177,16 @@ async def toggle_favourite(
 @router.get("/favorites")
 async def favourites(viewer: CurrentViewer, session: DbSession) -> Response:
     items = await cart.list_favorites(session, viewer.actor)
-    return render(viewer, "store/favorites.html", {"items": items})
+    display = await prices.converter(viewer, session, {f.currency for f in items})
+    return render(viewer, "store/favorites.html", {"items": items, "display": display})
 
 
 async def _cart_page(
     viewer: Viewer, session: DbSession, error: str | None = None, status_code: int = 200
 ) -> Response:
     current = await cart.get_cart(session, viewer.actor)
-    context = {"cart": current, "error": error}
+    display = await prices.converter(viewer, session, {line.currency for line in current.lines})
+    context = {"cart": current, "error": error, "display": display}
     return render(viewer, "store/cart.html", context, status_code=status_code)
 
 
@@ -264,7 +275,7 @@ async def checkout_page(viewer: CurrentViewer, session: DbSession) -> Response:
 async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
     viewer.actor.require_user()
     form = await viewer.request.form()
-    values = form_values(form, *ADDRESS_FIELDS, "notes", "idempotency_key")
+    values = form_values(form, *ADDRESS_FIELDS, "notes", "idempotency_key", "method")
     address: dict[str, Any] = {k: values.get(k, "") for k in ADDRESS_FIELDS}
     address["phone"] = address["phone"] or None
     address["country"] = address["country"].upper()
@@ -281,11 +292,36 @@ async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
     except HaatError as exc:
         message = await _refused(viewer, session, exc)
         return await _checkout_page(viewer, session, values, set(), message, exc.status)
+    await _pay_manual_orders(viewer, session, placed, values.get("method", ""), key)
     numbers = ", ".join(order.number for order in placed)
     viewer.flash(viewer.gettext("Thank you! Your orders are placed:") + " " + numbers)
     if len(placed) == 1:
         return RedirectResponse(f"/orders/{placed[0].id}", status_code=303)
     return RedirectResponse("/orders", status_code=303)
+
+
+async def _pay_manual_orders(
+    viewer: Viewer, session: DbSession, placed: list[Order], method: str, key: str
+) -> None:
+    """Open the chosen manual payment (cash on delivery, UPI, bank transfer) of each placed
+    order whose seller is paid directly; the seller confirms it when the money arrives.
+    Keyed on the checkout's key and the order, so a retried checkout opens nothing twice."""
+    chosen = PaymentMethod(method) if method in store_payments.MANUAL_METHODS else None
+    if chosen is None:
+        return
+    providers = viewer.request.app.state.payments
+    for order in placed:
+        provider, _ = await business_settings.provider_of(session, order.business_id)
+        if provider != PaymentProvider.MANUAL or order.payment_status != PaymentStatus.UNPAID:
+            continue
+        await charges.open_payment(
+            session,
+            viewer.actor,
+            providers,
+            order.id,
+            PaymentIn(method=chosen),
+            f"{key}:{order.id}",
+        )
 
 
 def _address_errors(address: dict[str, Any]) -> set[str]:
@@ -318,6 +354,8 @@ async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSess
     targets = status.allowed_targets(order.status, staff=False, buyer=True)
     context = {
         "order": order,
+        "money": await store_payments.order_money(session, viewer.actor, order),
+        "staff": False,
         "history": history,
         "business_name": names.get(order.business_id, ""),
         "targets": targets,

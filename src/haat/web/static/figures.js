@@ -6,7 +6,9 @@
   var payload = JSON.parse(block.textContent);
   var data = payload.data;
   var labels = payload.labels;
-  var config = { displayModeBar: false, responsive: true };
+  // Static charts: the bundle leaves out hover, zoom, selection and the mode bar
+  // (scripts/web-assets/plotly-build.mjs); the numbers are in the tables below them.
+  var config = { staticPlot: true, responsive: true };
   var font = { family: "system-ui, sans-serif", size: 13 };
   var palette = ["#9a3412", "#c2410c", "#15803d", "#1d4ed8", "#6b21a8", "#475569", "#b45309", "#0f766e"];
 
