@@ -3,24 +3,31 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Extras installed by `make install` (and so by `make test` and CI): `ai` brings the
+# assistant's embedding re-rank; EXTRAS=test for a lighter venv without it.
+EXTRAS ?= test,ai
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HAAT_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/haat_test
 
-.PHONY: run test test-sqlite test-postgres lint install bench clean messages browser web-assets
+.PHONY: run test test-sqlite test-postgres lint install bench bench-assistant clean messages browser web-assets
 
 $(BIN)/haat: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# torch first, from its pinned CPU build: a plain requirement would pull a CUDA build.
+	case ",$(EXTRAS)," in *,ai,*) $(BIN)/python -m pip install --quiet torch==2.13.0;; esac
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(BIN)/haat
 
 install: $(BIN)/haat
 
-## Migrate var/haat.db (or DATABASE_URL), load the demo data if missing, serve on :8000.
+## Migrate var/haat.db (or DATABASE_URL), load the demo data if missing, build the
+## assistant's index (a no-op without the ai extra), serve on :8000.
 run: install
 	$(BIN)/haat db upgrade
 	$(BIN)/haat demo
+	$(BIN)/haat assistant index
 	$(BIN)/haat serve --host $(HOST) --port $(PORT)
 
 ## Lint, then the suite on SQLite, then on PostgreSQL (required when CI=true).
@@ -66,6 +73,10 @@ web-assets:
 
 bench: install
 	$(BIN)/python bench/run.py
+
+## The assistant's hit@3 and answer time over the demo catalogue (bench/RESULTS.md).
+bench-assistant: install
+	$(BIN)/python bench/assistant.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

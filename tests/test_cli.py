@@ -36,6 +36,7 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["ml", "train"],
         ["ml", "promote"],
         ["ml", "rollback"],
+        ["assistant", "index"],
     ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
@@ -78,3 +79,15 @@ def test_demo_refuses_production(fresh_database: Path, monkeypatch: pytest.Monke
     result = runner.invoke(app, ["demo"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_assistant_index_runs_on_a_fresh_database(fresh_database: Path) -> None:
+    from haat.assistant import embeddings
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["assistant", "index"])
+    assert result.exit_code == 0, result.output
+    if embeddings.available():
+        assert "0 product vector(s) computed, 0 already current, 0 removed" in result.output
+    else:
+        assert "The ai extra is not installed" in result.output

@@ -16,6 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from swagger_ui_bundle import swagger_ui_path
 
 from haat import __version__
+from haat.assistant.router import router as assistant_router
+from haat.assistant.service import AssistantService
+from haat.assistant.tasks import EmbeddingRefresher
 from haat.businesses.router import clusters_router
 from haat.businesses.router import router as businesses_router
 from haat.catalog.router import categories_router
@@ -80,6 +83,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     jobs = JobRunner(settings)
     champions = Champions(db, settings.model_dir, settings.ml_reload_interval_s)
     db.commit_hooks.append(champions.tables_committed)
+    refresher = EmbeddingRefresher(settings, db, jobs)
+    db.commit_hooks.append(refresher.tables_committed)
     payments = Providers(settings)
     events = EventBuffer(
         store_writer(db),
@@ -136,6 +141,8 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
     app.state.chat = chat
     app.state.champions = champions
     app.state.storage = LocalStorage(settings.upload_dir, settings.media_url)
+    app.state.assistant = AssistantService(settings, limiter)
+    app.state.embedding_refresher = refresher
     app.state.services = Services(
         identity=identity,
         otp=OtpService(settings, limiter, sms or LogSmsSender(), identity),
@@ -178,6 +185,7 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         payments_router,
         insights_router,
         quality_router,
+        assistant_router,
         chat_router,
         predictions_router,
         rates_router,

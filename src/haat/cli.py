@@ -1,5 +1,5 @@
 """The `haat` command: serve, worker, demo, db upgrade, users create-admin, quality regrade,
-ml list | train | promote | rollback, pricing import | seed."""
+ml list | train | promote | rollback, pricing import | seed, assistant index."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(quality_app, name="quality")
 app.add_typer(ml_app, name="ml")
 app.add_typer(pricing_app, name="pricing")
+assistant_app = typer.Typer(help="The shopping assistant.", no_args_is_help=True)
+app.add_typer(assistant_app, name="assistant")
 console = Console()
 
 
@@ -357,3 +359,41 @@ def pricing_seed() -> None:
             await db.dispose()
 
     console.print(f"[green]{asyncio.run(run())} gold rate(s) added[/green]")
+
+
+@assistant_app.command("index")
+def assistant_index() -> None:
+    """Compute the sentence embeddings of approved products for the assistant's re-rank
+    (new and changed products only; vectors of products no longer approved are dropped).
+    Needs the `ai` extra; without it, says so and changes nothing."""
+    from haat.assistant import embeddings
+    from haat.core.db import Database, session_scope
+
+    settings = get_settings()
+    if not embeddings.available():
+        console.print(
+            "[yellow]The ai extra is not installed (pip install -e '.[ai]'): the assistant "
+            "ranks by full-text search alone; nothing to index.[/yellow]"
+        )
+        return
+
+    async def run() -> embeddings.IndexResult:
+        db = Database(settings.database_url, null_pool=True)
+        model = embeddings.embedder(settings.assistant_torch_threads)
+        try:
+            with _progress_bar() as bar:
+                task = bar.add_task("embedding products", total=None)
+
+                def progress(total: int) -> Callable[[int], None]:
+                    bar.update(task, total=total)
+                    return lambda n: bar.advance(task, n)
+
+                return await embeddings.build_index(lambda: session_scope(db), model, progress)
+        finally:
+            await db.dispose()
+
+    result = asyncio.run(run())
+    console.print(
+        f"[green]{result.computed} product vector(s) computed, {result.unchanged} already "
+        f"current, {result.removed} removed ({embeddings.MODEL_NAME})[/green]"
+    )

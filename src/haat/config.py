@@ -83,6 +83,28 @@ class Settings(BaseSettings):
     events_flush_interval_s: float = Field(default=1.0, gt=0, le=300)
     events_max_pending: int = Field(default=10_000, ge=1, le=1_000_000)
 
+    # Shopping assistant (docs/assistant.md). Questions per conversation (then 429), and
+    # rate limits per signed-in user and per IP address (`limits` notation).
+    assistant_prompt_limit: int = Field(default=5, ge=1, le=1000)
+    assistant_per_user_limit: str = "30/minute"
+    assistant_per_ip_limit: str = "60/minute"
+    # Re-rank with the packaged sentence-embedding model when the `ai` extra is installed
+    # and `haat assistant index` has run; torch threads per process for the question's
+    # embedding; full-text candidates re-ranked; products named in an answer.
+    assistant_rerank: bool = True
+    assistant_torch_threads: int = Field(default=1, ge=1, le=64)
+    assistant_candidates: int = Field(default=30, ge=2, le=200)
+    # Share of the embedding's cosine in the re-rank score (the rest: full-text position).
+    assistant_rerank_weight: float = Field(default=0.6, ge=0, le=1)
+    assistant_answer_products: int = Field(default=3, ge=1, le=10)
+    # `llm`: an OpenAI-compatible chat-completions endpoint writes the answer from the
+    # retrieved facts only (falls back to the templated answer on any error or timeout).
+    assistant_engine: Literal["local", "llm"] = "local"
+    assistant_llm_url: str | None = None  # e.g. http://127.0.0.1:11434/v1 (Ollama)
+    assistant_llm_model: str = "gpt-4o-mini"
+    assistant_llm_api_key: SecretStr | None = None
+    assistant_llm_timeout_s: float = Field(default=10.0, gt=0, le=120)
+
     cors_origins: list[str] = Field(default_factory=list)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"

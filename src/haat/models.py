@@ -1,5 +1,6 @@
 """Imports every module's tables so that `Base.metadata` knows the whole schema."""
 
+import haat.assistant.models
 import haat.chat.models
 import haat.commerce.models
 import haat.core.tasks

@@ -10,12 +10,15 @@ The index objects are created by the first migration.
   ``english`` configuration; ranked with ``ts_rank_cd``.
 
 Fields are weighted title > search terms (attributes, category, business, cluster) >
-description. A query is split into words that must all match (after stemming).
+description. A query is split into words that must all match (after stemming);
+`apply_groups` (the shopping assistant's) takes OR-groups of words (a word and its synonyms)
+and can relax to any group matching.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, text
@@ -87,6 +90,56 @@ def apply_search(
         stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
         return stmt, -hits.c.bm25
     return stmt, func.ts_rank_cd(_vector(), _tsquery(terms))
+
+
+def apply_groups(
+    stmt: Select[Any],
+    dialect: str,
+    groups: Sequence[Sequence[str]],
+    *,
+    match_any: bool = False,
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
+    """Like `apply_search` with OR-groups of words: a product matches a group when it
+    matches any word of it, and must match every group (any group with ``match_any``).
+    ``[["silver"], ["jhumkas", "earrings"]]`` finds silver earrings. Each word is reduced to
+    its ``\\w+`` parts; at most 16 words in all; no words matches nothing (relevance None)."""
+    clean = [g for g in ([w for word in group for w in query_terms(word)] for group in groups) if g]
+    budget, kept = MAX_TERMS, []
+    for group in clean:
+        if budget <= 0:
+            break
+        kept.append(group[:budget])
+        budget -= len(kept[-1])
+    if not kept:
+        return stmt.where(false()), None
+    if dialect == "sqlite":
+        parts = ["(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in kept]
+        match = (" OR " if match_any else " AND ").join(parts)
+        hits = (
+            select(
+                literal_column("rowid").label("rid"),
+                literal_column("bm25(products_fts, 10.0, 4.0, 1.0)").label("bm25"),
+            )
+            .select_from(text("products_fts"))
+            .where(text("products_fts MATCH :fts_groups").bindparams(fts_groups=match))
+            .subquery("fts_hits")
+        )
+        stmt = stmt.join(hits, hits.c.rid == literal_column("products.rowid"))
+        return stmt, -hits.c.bm25
+    english: ColumnElement[Any] = literal_column("'english'::regconfig")
+    # Each group as its own query, OR inside a group and AND (or OR) across groups, built
+    # with the tsquery operators, so a stop word drops out instead of failing.
+    tsquery = _any_of(english, kept[0])
+    for group in kept[1:]:
+        tsquery = tsquery.op("||" if match_any else "&&")(_any_of(english, group))
+    return stmt.where(_vector().op("@@")(tsquery)), func.ts_rank_cd(_vector(), tsquery)
+
+
+def _any_of(config: ColumnElement[Any], words: Sequence[str]) -> ColumnElement[Any]:
+    query: ColumnElement[Any] = func.plainto_tsquery(config, words[0])
+    for word in words[1:]:
+        query = query.op("||")(func.plainto_tsquery(config, word))
+    return query
 
 
 def search_terms_for(attributes: dict[str, Any] | None, *names: str | None) -> str:

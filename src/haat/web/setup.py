@@ -19,6 +19,7 @@ from haat.web.messages import error_message
 from haat.web.routes import (
     account,
     admin,
+    assistant,
     chat,
     seller_khata,
     seller_members,
@@ -61,6 +62,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     for module in (
         account,
         store,
+        assistant,
         chat,
         store_payments,
         seller_products,

@@ -1,0 +1,57 @@
+"""`/api/assistant`: ask the shopping assistant, read a conversation back."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from haat.assistant.schemas import AnswerOut, AskIn, SessionOut
+from haat.assistant.service import AssistantService
+from haat.core.deps import ClientIp, DbSession
+from haat.core.errors import responses
+from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
+
+router = APIRouter(prefix="/api/assistant", tags=["assistant"])
+
+
+def _service(request: Request) -> AssistantService:
+    return request.app.state.assistant
+
+
+@router.post(
+    "/messages",
+    response_model=AnswerOut,
+    responses=responses(401, 404, 422, 429),
+    openapi_extra={"security": OPTIONAL_BEARER},
+)
+async def ask(
+    data: AskIn, request: Request, actor: CurrentActor, ip: ClientIp, session: DbSession
+) -> AnswerOut:
+    """Ask a question about the catalogue ("silver earrings under 2000 rupees", "is the blue
+    pottery vase in stock", "what is the difference between these two shawls") or, signed
+    in, about one's own order ("where is my order HT-2026-000123"). Answers cite approved
+    products only. Omit ``session_id`` to start a conversation; each allows
+    ``ASSISTANT_PROMPT_LIMIT`` questions (then 429 ``assistant_session_limit``). Rate limited
+    per IP and per user (429 with Retry-After)."""
+    return await _service(request).ask(session, actor, ip, data)
+
+
+@router.get(
+    "/sessions/{session_id:uuid}",
+    response_model=SessionOut,
+    responses=responses(401, 404),
+)
+async def get_session(
+    session_id: uuid.UUID, request: Request, actor: AuthenticatedActor, session: DbSession
+) -> SessionOut:
+    """One of the caller's conversations with its questions and answers, oldest first."""
+    service = _service(request)
+    conversation, messages = await service.history(session, actor, session_id)
+    return SessionOut(
+        id=conversation.id,
+        prompt_count=conversation.prompt_count,
+        prompt_limit=service.settings.assistant_prompt_limit,
+        created_at=conversation.created_at,
+        messages=messages,
+    )
