@@ -4,11 +4,8 @@ Ollama, vLLM, llama.cpp server) rewrites the answer from the retrieved facts onl
 The model gets the question, the answer language, and a JSON list of facts (the products the
 local retrieval found, or the caller's order): nothing else from the database. It is told to
 use only those facts and to keep titles, prices and product ids as given. Any error, an empty
-reply or a timeout (``ASSISTANT_LLM_TIMEOUT_S``) raises `LlmUnavailable`, and the service
-answers with the templated text instead.
-
-A minimal client of its own, written beside `haat.core.llm` (another module's work in
-progress); the two are to be unified.
+reply or a timeout (``ASSISTANT_LLM_TIMEOUT_S``) raises `haat.core.llm.LlmError`, and the
+service answers with the templated text instead.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from typing import Any
 import httpx
 
 from haat.config import Settings
+from haat.core.llm import LlmEndpoint, chat_completion
 
 SYSTEM_PROMPT = (
     "You are the shopping assistant of Haat, a marketplace of Indian artisans and small "
@@ -28,10 +26,6 @@ SYSTEM_PROMPT = (
     "price or a delivery date. If the facts do not answer the question, say so. When the "
     "facts are marked as alternatives, say there is no exact match and offer them."
 )
-
-
-class LlmUnavailable(Exception):
-    """The endpoint failed, timed out or gave no usable answer."""
 
 
 def configured(settings: Settings) -> bool:
@@ -47,45 +41,24 @@ async def write_answer(
     alternatives: bool,
     client: httpx.AsyncClient | None = None,
 ) -> str:
-    """The model's answer to ``question`` from ``facts`` (JSON-able dicts). Raises
-    `LlmUnavailable` on any HTTP error, timeout or an empty or malformed reply."""
-    if not settings.assistant_llm_url:
-        raise LlmUnavailable("ASSISTANT_LLM_URL is not set")
-    url = settings.assistant_llm_url.rstrip("/") + "/chat/completions"
-    headers = {}
-    if settings.assistant_llm_api_key is not None:
-        headers["Authorization"] = f"Bearer {settings.assistant_llm_api_key.get_secret_value()}"
-    body = {
-        "model": settings.assistant_llm_model,
-        "temperature": 0,
-        "messages": [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {
-                "role": "user",
-                "content": json.dumps(
-                    {
-                        "language": language,
-                        "question": question,
-                        "alternatives": alternatives,
-                        "facts": facts,
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                ),
-            },
-        ],
+    """The model's answer to ``question`` from ``facts`` (JSON-able dicts), through
+    `haat.core.llm.chat_completion` at ``temperature`` 0 within ``ASSISTANT_LLM_TIMEOUT_S``.
+    Raises `haat.core.llm.LlmError` on any HTTP error, timeout or an empty or malformed
+    reply."""
+    endpoint = LlmEndpoint(
+        settings.assistant_llm_url, settings.assistant_llm_model, settings.assistant_llm_api_key
+    )
+    question_with_facts = {
+        "language": language,
+        "question": question,
+        "alternatives": alternatives,
+        "facts": facts,
     }
-    timeout = httpx.Timeout(settings.assistant_llm_timeout_s)
-    try:
-        if client is not None:
-            response = await client.post(url, json=body, headers=headers, timeout=timeout)
-        else:
-            async with httpx.AsyncClient(timeout=timeout) as own:
-                response = await own.post(url, json=body, headers=headers)
-        response.raise_for_status()
-        text = response.json()["choices"][0]["message"]["content"]
-    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise LlmUnavailable(f"{type(exc).__name__}: {exc}") from exc
-    if not isinstance(text, str) or not text.strip():
-        raise LlmUnavailable("empty answer")
-    return text.strip()
+    user_text = json.dumps(question_with_facts, ensure_ascii=False, default=str)
+    messages = [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": user_text},
+    ]
+    return await chat_completion(
+        endpoint, messages, settings.assistant_llm_timeout_s, client=client, temperature=0
+    )

@@ -41,6 +41,7 @@ from haat.config import Settings
 from haat.core.db import utcnow
 from haat.core.errors import NotFound, TooManyRequests
 from haat.core.i18n import SUPPORTED_LANGUAGES
+from haat.core.llm import LlmError
 from haat.core.ratelimit import RateLimiter
 from haat.fx.display import DisplayConverter, display_currency_for
 from haat.identity.actor import Actor
@@ -125,7 +126,7 @@ class AssistantService:
                     alternatives=not composed.exact,
                 )
                 engine = "llm"
-            except llm_engine.LlmUnavailable as exc:
+            except LlmError as exc:
                 log.warning("assistant LLM engine unavailable, templated answer: %s", exc)
         conversation.prompt_count += 1
         conversation.updated_at = utcnow()

@@ -3,8 +3,8 @@ Ollama, vLLM, llama.cpp's server): ``POST {url}/chat/completions`` with ``model`
 ``messages``, the answer read from ``choices[0].message.content`` (OpenAI's API reference,
 "Create chat completion").
 
-Used by chat translation and, through the same call, by any feature that needs a model's text
-answer. Every failure is an `LlmError`; callers decide what to fall back to.
+Used by chat translation, the assistant's LLM engine and the photo craftsmanship note.
+Every failure is an `LlmError`; callers decide what to fall back to.
 """
 
 from __future__ import annotations
@@ -92,7 +92,9 @@ async def chat_completion(
     try:
         content = response.json()["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise LlmError("the answer has no choices[0].message.content") from exc
+        raise LlmError(f"malformed answer: {response.text[:200]}") from exc
+    if isinstance(content, list):  # content parts, as some compatible servers answer
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
     if not isinstance(content, str) or not content.strip():
-        raise LlmError("the answer's text is empty")
+        raise LlmError("malformed answer: no text")
     return content.strip()

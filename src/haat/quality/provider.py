@@ -14,10 +14,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import anyio
-import httpx
-
 from haat.config import Settings
+from haat.core.llm import LlmEndpoint, LlmError, chat_completion
 
 MAX_NOTE_CHARS = 2000
 LANGUAGE_NAMES = {
@@ -52,7 +50,8 @@ async def request_note(
     settings: Settings, image: bytes, content_type: str, *, title: str, language: str
 ) -> str:
     """Ask the provider for a craftsmanship note on ``image`` (``content_type`` e.g.
-    "image/jpeg") of the product ``title``, written in ``language`` (a Haat language code).
+    "image/jpeg") of the product ``title``, written in ``language`` (a Haat language code),
+    through `haat.core.llm.chat_completion`.
 
     Returns the note, stripped and cut to 2,000 characters. Raises `ProviderError` on a
     transport error, a non-200 answer, no complete answer within
@@ -61,57 +60,36 @@ async def request_note(
     """
     if not settings.quality_provider_url:
         raise ProviderError("no provider is configured (QUALITY_PROVIDER_URL)")
-    url = settings.quality_provider_url.rstrip("/") + "/chat/completions"
-    headers = {}
-    if settings.quality_provider_api_key is not None:
-        headers["Authorization"] = f"Bearer {settings.quality_provider_api_key.get_secret_value()}"
-    timeout = settings.quality_provider_timeout_s
+    endpoint = LlmEndpoint(
+        settings.quality_provider_url,
+        settings.quality_provider_model,
+        settings.quality_provider_api_key,
+    )
     try:
-        with anyio.fail_after(timeout):
-            async with httpx.AsyncClient(timeout=timeout) as client:
-                response = await client.post(
-                    url, json=_body(settings, image, content_type, title, language), headers=headers
-                )
-    except (TimeoutError, httpx.TimeoutException) as exc:
-        raise ProviderError(f"no answer within {timeout:g} s") from exc
-    except httpx.HTTPError as exc:
-        raise ProviderError(f"request failed: {exc!r}") from exc
-    if response.status_code != 200:
-        raise ProviderError(f"HTTP {response.status_code}: {response.text[:200]}")
-    return _note(response)
+        note = await chat_completion(
+            endpoint,
+            _messages(image, content_type, title, language),
+            settings.quality_provider_timeout_s,
+            temperature=0.2,
+            max_tokens=300,
+        )
+    except LlmError as exc:
+        raise ProviderError(str(exc)) from exc
+    return note[:MAX_NOTE_CHARS]
 
 
-def _body(
-    settings: Settings, image: bytes, content_type: str, title: str, language: str
-) -> dict[str, Any]:
+def _messages(image: bytes, content_type: str, title: str, language: str) -> list[dict[str, Any]]:
     data_url = f"data:{content_type};base64,{base64.b64encode(image).decode('ascii')}"
-    return {
-        "model": settings.quality_provider_model,
-        "temperature": 0.2,
-        "max_tokens": 300,
-        "messages": [
-            {
-                "role": "system",
-                "content": INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, "English")),
-            },
-            {
-                "role": "user",
-                "content": [
-                    {"type": "text", "text": f"Product: {title}"},
-                    {"type": "image_url", "image_url": {"url": data_url}},
-                ],
-            },
-        ],
-    }
-
-
-def _note(response: httpx.Response) -> str:
-    try:
-        content = response.json()["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise ProviderError(f"malformed answer: {response.text[:200]}") from exc
-    if isinstance(content, list):  # content parts, as some compatible servers answer
-        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    if not isinstance(content, str) or not content.strip():
-        raise ProviderError("malformed answer: no note text")
-    return content.strip()[:MAX_NOTE_CHARS]
+    return [
+        {
+            "role": "system",
+            "content": INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, "English")),
+        },
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": f"Product: {title}"},
+                {"type": "image_url", "image_url": {"url": data_url}},
+            ],
+        },
+    ]
