@@ -129,9 +129,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def load(
-    base: str, pairs: list[dict[str, str]], rate: float, seconds: float
+    base: str, pairs: list[dict[str, str]], rate: float, seconds: float, warmup: float
 ) -> dict[str, object]:
-    """The load generator (a separate process): connect, join, send, measure."""
+    """The load generator (a separate process): connect, join, send ``warmup`` seconds of
+    messages that are not measured (fresh workers compile statements and fill their
+    connection pools), then send and measure."""
     import socketio
 
     sent_at: dict[str, float] = {}
@@ -162,12 +164,6 @@ async def load(
         for index, client in enumerate(made):
             clients.append((client, batch[index // 2]["conversation"]))
     connect_s = time.perf_counter() - started
-    # Tell the parent we are connected, then wait for it to start measuring CPU.
-    print("READY", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    cpu_start = time.process_time()
-
-    total = int(rate * seconds)
     pending: set[asyncio.Task[None]] = set()
 
     async def send(client: socketio.AsyncClient, conversation: str, text: str) -> None:
@@ -184,20 +180,38 @@ async def load(
         if not ack.get("ok"):
             errors.append(str(ack))
 
+    async def offer(count: int, prefix: str) -> float:
+        """Send ``count`` messages at ``rate`` a second, wait for them (10 s at most);
+        returns the seconds the sending took."""
+        t_start = time.perf_counter()
+        for i in range(count):
+            delay = t_start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            client, conversation = clients[random.randrange(len(clients))]
+            text = f"{prefix}{i} Is this shawl pashmina?"
+            task = asyncio.create_task(send(client, conversation, text))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        send_s = time.perf_counter() - t_start
+        deadline = time.perf_counter() + 10
+        while (pending or sent_at) and time.perf_counter() < deadline:  # noqa: ASYNC110  (a bounded drain)
+            await asyncio.sleep(0.05)
+        return send_s
+
     random.seed(7)
-    t_start = time.perf_counter()
-    for i in range(total):
-        delay = t_start + i / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        client, conversation = clients[random.randrange(len(clients))]
-        task = asyncio.create_task(send(client, conversation, f"m{i} Is this shawl pashmina?"))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-    send_s = time.perf_counter() - t_start
-    deadline = time.perf_counter() + 10
-    while (pending or sent_at) and time.perf_counter() < deadline:  # noqa: ASYNC110  (a bounded drain)
-        await asyncio.sleep(0.05)
+    if warmup > 0:
+        await offer(int(rate * warmup), "w")
+        sent_at.clear()
+        latencies.clear()
+        acks.clear()
+        errors.clear()
+    # Tell the parent we are connected and warm, then wait for it to start measuring CPU.
+    print("READY", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    cpu_start = time.process_time()
+    total = int(rate * seconds)
+    send_s = await offer(total, "m")
     disconnected = sum(1 for c, _ in clients if not c.connected)
     await asyncio.gather(*(c.disconnect() for c, _ in clients), return_exceptions=True)
     return {
@@ -225,6 +239,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds sent, not measured")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", help="run one worker under cProfile, writing this file")
@@ -294,6 +309,7 @@ def main() -> None:
                 pairs_file.name,
                 str(args.rate),
                 str(args.seconds),
+                str(args.warmup),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -306,7 +322,7 @@ def main() -> None:
         load_before = os.getloadavg()
         generator.stdin.write("GO\n")
         generator.stdin.flush()
-        out, _ = generator.communicate(timeout=120)
+        out, _ = generator.communicate(timeout=180)
         if generator.returncode != 0:
             raise SystemExit("the load generator failed")
         result = json.loads(out.strip().splitlines()[-1])
@@ -330,8 +346,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "load":
-        _, _, url, file, rate_s, seconds_s = sys.argv
+        _, _, url, file, rate_s, seconds_s, warmup_s = sys.argv
         pairs = json.loads(Path(file).read_text())
-        print(json.dumps(asyncio.run(load(url, pairs, float(rate_s), float(seconds_s)))))
+        result = asyncio.run(load(url, pairs, float(rate_s), float(seconds_s), float(warmup_s)))
+        print(json.dumps(result))
     else:
         main()

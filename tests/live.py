@@ -33,6 +33,8 @@ def live_server(settings: Settings, **env: str) -> Iterator[str]:
         "SECRET_KEY": settings.secret_key,
         "UPLOAD_DIR": str(settings.upload_dir),
         "MODEL_DIR": str(settings.model_dir),
+        # As in the suite's settings: every prediction checks the registry, which tests change.
+        "ML_RELOAD_INTERVAL_S": str(settings.ml_reload_interval_s),
         "LOG_LEVEL": "WARNING",
         **env,
     }
