@@ -25,21 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from haat.chat.models import MessageTranslation
 from haat.config import Settings
 from haat.core.db import Database
+from haat.core.i18n import ENGLISH_NAMES
 from haat.core.llm import LlmEndpoint, LlmError, chat_completion
 
 log = logging.getLogger("haat.chat.translation")
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "hi": "Hindi",
-    "es": "Spanish",
-    "bn": "Bengali",
-    "ks": "Kashmiri (Perso-Arabic script)",
-    "ta": "Tamil",
-    "de": "German",
-    "fr": "French",
-    "ja": "Japanese",
-}
 PROMPT = (
     "You translate chat messages between buyers and artisan sellers on a marketplace. "
     "Translate the user's message into {target}{source}. Keep unchanged: names of people, "
@@ -91,8 +81,8 @@ class OpenAiTranslator:
         self._client = httpx.AsyncClient(timeout=self.timeout)
 
     async def translate(self, text: str, source: str | None, target: str) -> str:
-        source_name = f" from {LANGUAGE_NAMES[source]}" if source in LANGUAGE_NAMES else ""
-        prompt = PROMPT.format(target=LANGUAGE_NAMES.get(target, target), source=source_name)
+        source_name = f" from {ENGLISH_NAMES[source]}" if source in ENGLISH_NAMES else ""
+        prompt = PROMPT.format(target=ENGLISH_NAMES.get(target, target), source=source_name)
         try:
             return await chat_completion(
                 self.endpoint,

@@ -10,6 +10,19 @@ from babel.numbers import list_currencies
 # The nine languages of the export-marketplace use case (`ks`, Kashmiri, is written right to
 # left in Perso-Arabic script).
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "hi", "es", "bn", "ks", "ta", "de", "fr", "ja")
+# Each language's English name, as prompts to a language model name it (Kashmiri with its
+# script, since it is also written in Devanagari).
+ENGLISH_NAMES: dict[str, str] = {
+    "en": "English",
+    "hi": "Hindi",
+    "es": "Spanish",
+    "bn": "Bengali",
+    "ks": "Kashmiri (Perso-Arabic script)",
+    "ta": "Tamil",
+    "de": "German",
+    "fr": "French",
+    "ja": "Japanese",
+}
 
 
 @lru_cache

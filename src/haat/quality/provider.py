@@ -15,20 +15,10 @@ import base64
 from typing import Any
 
 from haat.config import Settings
+from haat.core.i18n import ENGLISH_NAMES
 from haat.core.llm import LlmEndpoint, LlmError, chat_completion
 
 MAX_NOTE_CHARS = 2000
-LANGUAGE_NAMES = {
-    "en": "English",
-    "hi": "Hindi",
-    "es": "Spanish",
-    "bn": "Bengali",
-    "ks": "Kashmiri (Perso-Arabic script)",
-    "ta": "Tamil",
-    "de": "German",
-    "fr": "French",
-    "ja": "Japanese",
-}
 INSTRUCTIONS = (
     "You help artisans sell their work online. Look at the product photo and write a short "
     "note (at most three sentences) on the craftsmanship that the photo lets a buyer see: "
@@ -83,7 +73,7 @@ def _messages(image: bytes, content_type: str, title: str, language: str) -> lis
     return [
         {
             "role": "system",
-            "content": INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, "English")),
+            "content": INSTRUCTIONS.format(language=ENGLISH_NAMES.get(language, "English")),
         },
         {
             "role": "user",
