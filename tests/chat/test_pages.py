@@ -32,6 +32,8 @@ async def test_buyer_and_seller_pages(
     assert talk.status_code == 200
     assert "&lt;b&gt;Ist das Pashmina?&lt;/b&gt;" in talk.text  # escaped, never markup
     assert 'src="/static/web/vendor/socket.io.min.js"' in talk.text
+    # The floating shopping assistant would sit over the message box on a phone.
+    assert 'hx-post="/assistant"' not in talk.text
     token = (await client.get("/chat/token")).json()["token"]
     claims = decode_access_token(settings.secret_key, settings.jwt_algorithm, token)
     assert claims["sub"] == str(cast.buyer.id)
