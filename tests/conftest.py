@@ -91,6 +91,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         model_dir=tmp_path_factory.mktemp("models"),
         # Every lookup checks the registry: tests change it between requests.
         ml_reload_interval_s=0,
+        # Queue the embeddings refresh at once (tests wait for it with `wait()`).
+        assistant_refresh_delay_s=0,
         log_level="WARNING",
         # Off here: the factory writes behind the app's back. tests/test_cache.py turns it on.
         public_cache_ttl_s=0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -113,6 +114,12 @@ def create_app(settings: Settings | None = None, *, sms: SmsSender | None = None
         # Lingua's models load in a thread so the first chat message does not wait for them.
         chat.spawn(anyio.to_thread.run_sync(warm_up_language_detector))
         await champions.preload(PREDICTION_MODELS)
+        if settings.haat_env != "test":
+            # What is loaded by now lives as long as the worker: out of the cyclic collector's
+            # way (gc.freeze), a full collection under load walks only what requests made.
+            # Not in tests, which start many apps in one process.
+            gc.collect()
+            gc.freeze()
         yield
         await chat.drain()
         await chat.translations.aclose()

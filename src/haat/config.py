@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # and `haat assistant index` has run; torch threads per process for the question's
     # embedding; full-text candidates re-ranked; products named in an answer.
     assistant_rerank: bool = True
+    # Seconds from a product change to the embeddings refresh job that all the changes of
+    # that window share (a burst of checkouts, which write products' stock, queues one job).
+    assistant_refresh_delay_s: float = Field(default=30.0, ge=0, le=3600)
     assistant_torch_threads: int = Field(default=1, ge=1, le=64)
     assistant_candidates: int = Field(default=30, ge=2, le=200)
     # Share of the embedding's cosine in the re-rank score (the rest: full-text position).

@@ -13,6 +13,7 @@ once per request, and the candidates are scored by dot products with their store
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import threading
@@ -37,8 +38,10 @@ BATCH = 64
 _DESCRIPTION_CHARS = 400
 
 
+@functools.cache
 def available() -> bool:
-    """True when sentence-transformers and the packaged model are installed (`ai` extra)."""
+    """True when sentence-transformers and the packaged model are installed (`ai` extra).
+    Looked up once per process: installing the extra needs a restart anyway."""
     return all(
         importlib.util.find_spec(m) is not None for m in ("sentence_transformers", MODEL_PACKAGE)
     )

@@ -1,10 +1,12 @@
 """Keeping the product embeddings current: a background job after products change.
 
 `EmbeddingRefresher.tables_committed` is a `Database.commit_hooks` entry: when a committed
-transaction wrote ``products`` (created, edited, approved, unpublished, archived...), and the
-re-rank is on with the `ai` extra installed, it queues the job ``assistant.refresh_embeddings``
-(`haat.core.tasks`) unless one is already waiting. The job computes vectors for new and
-changed approved products and drops those of products no longer approved (`build_index`).
+transaction wrote ``products`` (created, edited, approved, unpublished, archived, or only its
+stock taken by a checkout), and the re-rank is on with the `ai` extra installed, it queues the
+job ``assistant.refresh_embeddings`` (`haat.core.tasks`) ``ASSISTANT_REFRESH_DELAY_S`` later
+(30 s by default): every change of that window, however many, shares the one job, which reads
+the products as they are when it runs. The job computes vectors for new and changed approved
+products and drops those of products no longer approved (`build_index`).
 
 The job is only queued once an index exists (`haat assistant index` has run at least once):
 a deployment that never built one is not made to load the model behind its back.
@@ -41,7 +43,8 @@ async def refresh_embeddings(ctx: TaskContext) -> dict[str, Any]:
 
 
 class EmbeddingRefresher:
-    """Queues one refresh job after commits that changed products (at most one pending)."""
+    """Queues one refresh job ``settings.assistant_refresh_delay_s`` after the first commit
+    that changed products, for all the commits of that window (at most one pending)."""
 
     def __init__(self, settings: Settings, db: Database, runner: JobRunner) -> None:
         self.settings = settings
@@ -58,9 +61,10 @@ class EmbeddingRefresher:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # a commit outside an event loop (none in the app)
-        self._pending = loop.create_task(self._queue())
+        self._pending = loop.create_task(self._queue(self.settings.assistant_refresh_delay_s))
 
-    async def _queue(self) -> None:
+    async def _queue(self, delay_s: float) -> None:
+        await asyncio.sleep(delay_s)
         try:
             async with session_scope(self.db) as session:
                 if await embeddings.has_index(session):

@@ -8,9 +8,11 @@ writers), and stock is then taken by one conditional UPDATE whose row count is c
 retried checkout return the orders of the first one; any failure rolls everything back.
 
 The hot path is a fixed handful of statements on the session's connection, whatever the
-cart holds: claim the key, read and lock the cart's products, the tax table, take the stock,
-number the orders (drawn by the cart read on PostgreSQL), one multi-row INSERT each for
-orders, items and status history, then empty the cart (`haat.commerce.placing.write_orders`).
+cart holds: claim the key, read and lock the cart's products (which also draws the order
+numbers on PostgreSQL), the tax table, then the write. On PostgreSQL the write is one
+statement (`PLACE_PG`: take the stock, insert orders, items and status history from arrays,
+empty the cart); on SQLite it is the stock UPDATE, one multi-row INSERT each for orders,
+items and history (`haat.commerce.placing.write_orders`) and the cart DELETE.
 """
 
 from __future__ import annotations
@@ -31,7 +33,17 @@ from haat.catalog.models import Product, ProductJewellery, ProductStatus
 from haat.commerce import stock
 from haat.commerce.cart import ProductNow, price_line
 from haat.commerce.models import CartLine, Checkout, Order, OrderStatus, PaymentStatus
-from haat.commerce.placing import next_order_numbers, order_number, write_orders
+from haat.commerce.placing import (
+    HISTORY,
+    ITEMS,
+    ORDERS,
+    array_params,
+    insert_from_arrays,
+    next_order_numbers,
+    order_number,
+    order_rows,
+    write_orders,
+)
 from haat.commerce.schemas import CartLineOut, CheckoutIn, OrderItemOut, OrderOut
 from haat.commerce.tax import TaxTable
 from haat.core.db import table_of, utcnow, written
@@ -78,6 +90,17 @@ CART_FOR_CHECKOUT_PG = CART_FOR_CHECKOUT.add_columns(
     func.nextval(literal("order_number_seq")).label("number_value")
 )
 EMPTY_CART = delete(_lines).where(_lines.c.user_id == bindparam("user_id"))
+# PostgreSQL writes a checkout in one statement, data-modifying CTEs run on one snapshot
+# (their foreign keys are checked at its end): take the stock, insert the orders, their items
+# and their first history rows from arrays, empty the cart; it returns the products whose
+# stock was taken, and any missing one rolls the transaction back (`stock.refuse_untaken`).
+_TAKEN = stock.TAKE_ALL_PG.cte("taken")
+PLACE_PG = select(_TAKEN.c.id).add_cte(
+    insert_from_arrays(ORDERS).cte("placed_orders"),
+    insert_from_arrays(ITEMS).cte("placed_items"),
+    insert_from_arrays(HISTORY).cte("placed_history"),
+    EMPTY_CART.cte("emptied_cart"),
+)
 _CLAIM_VALUES: dict[str, Any] = {
     "id": bindparam("id"),
     "user_id": bindparam("user_id"),
@@ -177,7 +200,7 @@ async def checkout(
                 product_id=str(row.id),
                 reason="out_of_stock",
             )
-    await stock.take_all(conn, [(out.product_id, out.quantity, out.title) for out, _ in priced])
+    wanted = [(out.product_id, out.quantity, out.title) for out, _ in priced]
     by_business: dict[uuid.UUID, list[CartLineOut]] = defaultdict(list)
     for out, _row in priced:
         by_business[out.business_id].append(out)
@@ -192,8 +215,17 @@ async def checkout(
         _make_order(actor, checkout_id, number, business_id, group, body, now)
         for number, (business_id, group) in zip(numbers, groups, strict=True)
     ]
-    await write_orders(conn, actor, made, checkout_id=checkout_id, history_note="checkout")
-    await conn.execute(EMPTY_CART, {"user_id": user_id})
+    if postgres:
+        params = stock.take_all_params(wanted) | {"user_id": user_id}
+        rows_of = order_rows(actor, made, checkout_id=checkout_id, history_note="checkout")
+        for table, table_rows in zip((ORDERS, ITEMS, HISTORY), rows_of, strict=True):
+            params |= array_params(table, table_rows)
+        taken = (await conn.execute(PLACE_PG, params)).scalars()
+        stock.refuse_untaken(wanted, set(taken))  # its rollback undoes the whole statement
+    else:
+        await stock.take_all(conn, wanted)
+        await write_orders(conn, actor, made, checkout_id=checkout_id, history_note="checkout")
+        await conn.execute(EMPTY_CART, {"user_id": user_id})
     written(session, "products", "checkouts", "orders", "order_items", "cart_lines")
     for order in made:
         record(

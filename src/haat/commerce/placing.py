@@ -3,12 +3,31 @@ snapshots (title, SKU, price, GST), the totals derived from them, and the first 
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Enum,
+    Insert,
+    String,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.types import TypeEngine
 
 from haat.catalog.models import Product
 from haat.commerce.models import (
@@ -28,9 +47,9 @@ from haat.identity.actor import Actor
 NEXT_NUMBERS = select(func.nextval(literal("order_number_seq"))).select_from(
     func.generate_series(1, bindparam("count"))
 )
-INSERT_ORDERS = insert(table_of(Order))
-INSERT_ITEMS = insert(table_of(OrderItem))
-INSERT_HISTORY = insert(table_of(OrderStatusChange))
+ORDERS, ITEMS, HISTORY = table_of(Order), table_of(OrderItem), table_of(OrderStatusChange)
+# `write_orders`'s statements, in the order of `order_rows`'s tables.
+INSERTS = (insert(ORDERS), insert(ITEMS), insert(HISTORY))
 
 
 async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]:
@@ -115,17 +134,16 @@ def open_order(
     return order
 
 
-async def write_orders(
-    conn: AsyncConnection,
+def order_rows(
     actor: Actor,
     orders: list[OrderOut],
     *,
     checkout_id: uuid.UUID | None,
     history_note: str,
-) -> None:
-    """Store ``orders`` (new, pending, unpaid, with their items) of one checkout with one
-    multi-row INSERT each for the orders, their items and their first status history row,
-    whatever their number. Ids, numbers, amounts and times come from ``orders`` as given."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows that store ``orders`` (new, pending, unpaid, with their items): ``(orders,
+    order_items, order_status_changes)``, as dicts by column name, one first history row per
+    order. Ids, numbers, amounts and times come from ``orders`` as given."""
     order_rows: list[dict[str, Any]] = []
     item_rows: list[dict[str, Any]] = []
     history_rows: list[dict[str, Any]] = []
@@ -151,6 +169,12 @@ async def write_orders(
                 "delivery_address": order.delivery_address,
                 "notes": order.notes,
                 "admin_notes": "",
+                "confirmed_at": None,
+                "shipped_at": None,
+                "delivered_at": None,
+                "completed_at": None,
+                "cancelled_at": None,
+                "refunded_at": None,
                 "created_at": order.created_at,
                 "updated_at": order.created_at,
             }
@@ -183,6 +207,64 @@ async def write_orders(
                 "note": history_note,
             }
         )
-    await conn.execute(INSERT_ORDERS, order_rows)
-    await conn.execute(INSERT_ITEMS, item_rows)
-    await conn.execute(INSERT_HISTORY, history_rows)
+    return order_rows, item_rows, history_rows
+
+
+async def write_orders(
+    conn: AsyncConnection,
+    actor: Actor,
+    orders: list[OrderOut],
+    *,
+    checkout_id: uuid.UUID | None,
+    history_note: str,
+) -> None:
+    """Store ``orders`` (`order_rows`) of one checkout with one multi-row INSERT each for the
+    orders, their items and their first status history row, whatever their number."""
+    rows = order_rows(actor, orders, checkout_id=checkout_id, history_note=history_note)
+    for statement, table_rows in zip(INSERTS, rows, strict=True):
+        await conn.execute(statement, table_rows)
+
+
+def _array_type(column: Column[Any]) -> TypeEngine[Any]:
+    """The PostgreSQL array element type that carries ``column``'s values: JSON travels as
+    text (cast back in the statement), enums as their string values."""
+    if isinstance(column.type, JSON):
+        return Text()
+    if isinstance(column.type, Enum):
+        return String(column.type.length)
+    return column.type
+
+
+@functools.cache
+def insert_from_arrays(table: Table) -> Insert:
+    """``INSERT INTO table (...) SELECT ... FROM unnest(:table_col1, :table_col2, ...)``
+    (PostgreSQL): any number of rows in one statement of one shape, so it is compiled and
+    prepared once, and it can be a data-modifying CTE of a bigger statement. Parameters by
+    `array_params`."""
+    names = [column.name for column in table.columns]
+    arrays = func.unnest(
+        *(
+            bindparam(f"{table.name}_{column.name}", type_=ARRAY(_array_type(column)))
+            for column in table.columns
+        )
+    )
+    given = arrays.table_valued(*names).render_derived(name=f"{table.name}_given")
+    values = [
+        cast(given.c[name], JSON) if isinstance(table.c[name].type, JSON) else given.c[name]
+        for name in names
+    ]
+    return insert(table).from_select(names, select(*values))
+
+
+def array_params(table: Table, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The parameters of `insert_from_arrays` for ``rows``: one list per column, in row
+    order (JSON values as JSON text, enums as their values)."""
+    params: dict[str, list[Any]] = {}
+    for column in table.columns:
+        values = [row[column.name] for row in rows]
+        if isinstance(column.type, JSON):
+            values = [None if v is None else json.dumps(v) for v in values]
+        elif isinstance(column.type, Enum):
+            values = [None if v is None else str(v) for v in values]
+        params[f"{table.name}_{column.name}"] = values
+    return params

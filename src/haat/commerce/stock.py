@@ -11,10 +11,12 @@ from sqlalchemy import (
     Update,
     Uuid,
     bindparam,
+    func,
     select,
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from haat.catalog.models import Product, ProductStatus
@@ -59,10 +61,10 @@ async def take(
 
 @functools.lru_cache(maxsize=128)
 def _take_statement(lines: int) -> Update:
-    """The UPDATE of `take_all` for ``lines`` products, with parameters ``id_<n>`` and
-    ``quantity_<n>``: one statement object per cart size, so SQLAlchemy compiles it once (a
-    VALUES list of parameters is never cached, hence the UNION ALL of one-row SELECTs, which
-    PostgreSQL and SQLite both read as a derived table)."""
+    """The UPDATE of `take_all` on SQLite for ``lines`` products, with parameters ``id_<n>``
+    and ``quantity_<n>``: one statement object per cart size, so SQLAlchemy compiles it once (a
+    VALUES list of parameters is never cached, hence the UNION ALL of one-row SELECTs read
+    as a derived table; SQLite has no arrays for `TAKE_ALL_PG`'s ``unnest``)."""
     wanted = union_all(
         *(
             select(
@@ -85,6 +87,46 @@ def _take_statement(lines: int) -> Update:
     )
 
 
+# `take_all` on PostgreSQL as one statement of one shape, whatever the cart size: the wanted
+# quantities as two arrays (``take_id``, ``take_quantity``); it can be a data-modifying CTE of
+# the checkout's write (`haat.commerce.checkout`). Same conditions as `_take_statement`.
+_wanted = (
+    func.unnest(
+        bindparam("take_id", type_=ARRAY(Uuid)), bindparam("take_quantity", type_=ARRAY(Integer))
+    )
+    .table_valued("id", "quantity")
+    .render_derived(name="wanted")
+)
+_products = table_of(Product)
+TAKE_ALL_PG = (
+    update(_products)
+    .where(
+        _products.c.id == _wanted.c.id,
+        _products.c.stock_quantity >= _wanted.c.quantity,
+        _products.c.status == ProductStatus.APPROVED,
+    )
+    .values(stock_quantity=_products.c.stock_quantity - _wanted.c.quantity)
+    .returning(_products.c.id)
+)
+
+
+def take_all_params(lines: list[tuple[uuid.UUID, int, str]]) -> dict[str, list[object]]:
+    """The parameters of `TAKE_ALL_PG` for ``lines`` (``(product_id, quantity, title)``)."""
+    return {"take_id": [line[0] for line in lines], "take_quantity": [line[1] for line in lines]}
+
+
+def refuse_untaken(lines: list[tuple[uuid.UUID, int, str]], taken: set[uuid.UUID]) -> None:
+    """Raise `OutOfStock` (409, with ``product_id`` and ``reason``) for the first line, by
+    product id, whose product is not in ``taken`` (the ids the stock UPDATE returned)."""
+    for product_id, quantity, title in sorted(lines):
+        if product_id not in taken:
+            raise OutOfStock(
+                f"Not enough stock of {title!r} for {quantity}",
+                product_id=str(product_id),
+                reason="out_of_stock",
+            )
+
+
 async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]]) -> None:
     """Take stock for ``lines`` (``(product_id, quantity, title)``, one line per product) of
     approved products in one conditional UPDATE ... FROM (the wanted quantities): each
@@ -97,14 +139,11 @@ async def take_all(conn: AsyncConnection, lines: list[tuple[uuid.UUID, int, str]
     Raises `OutOfStock` (409, with ``product_id`` and ``reason``) naming the first line, by
     product id, that could not be served; the caller's rollback undoes the others.
     """
-    params: dict[str, object] = {}
-    for n, (product_id, quantity, _title) in enumerate(lines):
-        params[f"id_{n}"], params[f"quantity_{n}"] = product_id, quantity
-    taken = set((await conn.execute(_take_statement(len(lines)), params)).scalars())
-    for product_id, quantity, title in sorted(lines):
-        if product_id not in taken:
-            raise OutOfStock(
-                f"Not enough stock of {title!r} for {quantity}",
-                product_id=str(product_id),
-                reason="out_of_stock",
-            )
+    if conn.dialect.name == "postgresql":
+        result = await conn.execute(TAKE_ALL_PG, take_all_params(lines))
+    else:
+        params: dict[str, object] = {}
+        for n, (product_id, quantity, _title) in enumerate(lines):
+            params[f"id_{n}"], params[f"quantity_{n}"] = product_id, quantity
+        result = await conn.execute(_take_statement(len(lines)), params)
+    refuse_untaken(lines, set(result.scalars()))

@@ -10,8 +10,10 @@ cached response's own request recorded, for the visitor of the hit (``on_hit``).
 
 Freshness: a commit that writes a catalogue table (products, images, categories, businesses,
 clusters, and the FX rates of the display prices) empties this worker's cache at once, and,
-with ``REDIS_URL`` set, every other worker's through a Redis pub/sub message. Without Redis
-other workers may serve a response up to the TTL old.
+with ``REDIS_URL`` set, every other worker's through a Redis pub/sub message, sent
+`ANNOUNCE_WINDOW_S` after the first change it announces: a burst of commits (checkouts take
+stock, so each writes products) sends one message, not one each. Without Redis other workers
+may serve a response up to the TTL old.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ CATALOGUE_TABLES = frozenset(
     }
 )
 CHANNEL = "haat:catalogue-changed"
+# Other workers hear of a change at most this late (seconds); the changes of the window share
+# one message.
+ANNOUNCE_WINDOW_S = 0.05
 MAX_BODY = 512 * 1024
 
 
@@ -73,7 +78,7 @@ class PublicCache:
         self.generation = 0
         self._listener: asyncio.Task[None] | None = None
         self._redis: Redis | None = None
-        self._publishing: set[asyncio.Task[None]] = set()
+        self._announcing: asyncio.Task[None] | None = None
         self.on_hit: HitHook | None = None
 
     @property
@@ -99,12 +104,13 @@ class PublicCache:
         if CATALOGUE_TABLES.isdisjoint(tables):
             return
         self.clear()
-        if self._redis is not None:
-            task = asyncio.get_running_loop().create_task(self._publish(self._redis))
-            self._publishing.add(task)  # keep a reference until it is done
-            task.add_done_callback(self._publishing.discard)
+        if self._redis is not None and self._announcing is None:
+            # Changes committed before the message is sent are covered by it.
+            self._announcing = asyncio.get_running_loop().create_task(self._announce(self._redis))
 
-    async def _publish(self, redis: Redis) -> None:
+    async def _announce(self, redis: Redis) -> None:
+        await asyncio.sleep(ANNOUNCE_WINDOW_S)
+        self._announcing = None  # a change from now on needs a message of its own
         try:
             await redis.publish(CHANNEL, b"1")
         except Exception as exc:  # a lost message only means other workers wait for the TTL
@@ -125,6 +131,9 @@ class PublicCache:
         self._listener = asyncio.create_task(listen())
 
     async def stop(self) -> None:
+        if self._announcing is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._announcing  # the last change's message still goes out
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
