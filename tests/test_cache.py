@@ -151,3 +151,34 @@ async def test_stale_entries_are_served_while_one_request_refreshes() -> None:
         release.set()
         assert (await refresh).content == b"2"
     assert cache.get("/api/products?").body == b"2"
+
+
+async def test_a_burst_of_changes_is_announced_once(settings: Settings) -> None:
+    from redis.asyncio import Redis
+
+    from haat.core.cache import ANNOUNCE_WINDOW_S, CHANNEL
+
+    url = "redis://127.0.0.1:6379/0"
+    listener = Redis.from_url(url)
+    pubsub = listener.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(CHANNEL)
+    worker = PublicCache(60, redis_url=url)
+    await worker.start()
+
+    async def heard() -> int:
+        count, deadline = 0, asyncio.get_running_loop().time() + 4 * ANNOUNCE_WINDOW_S
+        while asyncio.get_running_loop().time() < deadline:
+            if await pubsub.get_message(timeout=ANNOUNCE_WINDOW_S) is not None:
+                count += 1
+        return count
+
+    try:
+        for _ in range(20):  # twenty checkouts in a row, each writing products
+            worker.tables_committed({"products", "orders"})
+        assert await heard() == 1
+        worker.tables_committed({"products"})
+        assert await heard() == 1
+    finally:
+        await worker.stop()
+        await pubsub.aclose()
+        await listener.aclose()

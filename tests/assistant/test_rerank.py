@@ -142,3 +142,37 @@ async def test_a_product_change_queues_the_refresh_job_once_an_index_exists(
         updated = await s.scalar(select(Product.updated_at).where(Product.id == owner_product.id))
         assert computed_from == updated
         assert await s.scalar(select(func.count()).select_from(ProductEmbedding)) == 6
+
+
+async def test_the_changes_of_one_window_share_one_refresh_job(
+    settings: Settings, shop: dict[str, Any]
+) -> None:
+    """A burst of product commits (say, checkouts taking stock) queues one job, after
+    ``ASSISTANT_REFRESH_DELAY_S``; a change after that window queues the next."""
+    app = create_app(settings.model_copy(update={"assistant_refresh_delay_s": 0.3}))
+    db: Database = app.state.db
+    try:
+        await _build(db)
+        plate = shop["products"]["plate"]
+
+        async def touch(stock: int) -> None:
+            async with session_scope(db) as s:
+                product = await s.get(Product, plate.id)
+                assert product is not None
+                product.stock_quantity, product.updated_at = stock, utcnow()
+
+        async def jobs() -> int:
+            async with db.session() as s:
+                query = select(func.count()).select_from(Job).where(Job.name == TASK_NAME)
+                return int(await s.scalar(query) or 0)
+
+        for stock in (7, 6, 5):
+            await touch(stock)
+        assert await jobs() == 0  # not before the window ends
+        await app.state.embedding_refresher.wait()
+        assert await jobs() == 1
+        await touch(4)
+        await app.state.embedding_refresher.wait()
+        assert await jobs() == 2
+    finally:
+        await db.dispose()

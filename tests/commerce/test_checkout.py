@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from haat.catalog.models import Product
-from haat.commerce.models import Order, OrderItem
+from haat.catalog.models import Product, ProductStatus
+from haat.commerce.models import CartLine, Order, OrderItem, OrderStatusChange
 from tests.commerce.conftest import ADDRESS
 from tests.conftest import Caller, Factory
 
@@ -150,11 +150,12 @@ async def test_a_crash_mid_checkout_leaves_nothing(
     from haat.commerce import checkout as checkout_module
 
     def explode(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("power cut between reservation and order")
+        raise RuntimeError("power cut after the stock and the orders were written")
 
     buyer = market["buyer"]
     await add(client, buyer, market["vase"], 2)
-    monkeypatch.setattr(checkout_module, "_make_order", explode)
+    # The behaviour event is recorded after every write of the checkout, before the commit.
+    monkeypatch.setattr(checkout_module, "record", explode)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as crashing:
         r = await checkout(crashing, buyer, key="crash-key-123")
@@ -162,6 +163,9 @@ async def test_a_crash_mid_checkout_leaves_nothing(
     assert await stock(factory, market["vase"]) == 5
     async with factory.session() as s:
         assert await s.scalar(select(func.count()).select_from(Order)) == 0
+        assert await s.scalar(select(func.count()).select_from(OrderItem)) == 0
+        lines = await s.scalar(select(func.count()).select_from(CartLine))
+        assert lines == 1  # the cart is still there
     monkeypatch.undo()
     # The key was not consumed: the retry goes through.
     assert (await checkout(client, buyer, key="crash-key-123")).status_code == 201
@@ -199,3 +203,31 @@ async def test_the_stock_update_refuses_what_it_cannot_serve(
         await take_all(await s.connection(), [(vase.id, 5, vase.title), (shawl.id, 2, shawl.title)])
         await s.commit()
     assert await stock(factory, vase) == 0 and await stock(factory, shawl) == 0
+
+
+async def test_the_write_takes_all_the_stock_or_writes_nothing(
+    client: httpx.AsyncClient, market: dict, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stock UPDATE's own conditions are the last word: a line it cannot serve (here a
+    product unpublished, with the checks before it switched off) refuses the whole checkout,
+    and nothing of the write (PostgreSQL: the one statement; SQLite: the statements before
+    the refusal) survives."""
+    from haat.commerce import checkout as checkout_module
+
+    buyer, vase, shawl = market["buyer"], market["vase"], market["shawl"]
+    await add(client, buyer, vase, 1)
+    await add(client, buyer, shawl, 1)
+    async with factory.session() as s:
+        product = await s.get(Product, shawl.id)
+        assert product is not None
+        product.status = ProductStatus.UNPUBLISHED
+        await s.commit()
+    monkeypatch.setattr(checkout_module, "_validate", lambda line, product: None)
+    r = await checkout(client, buyer)
+    assert r.status_code == 409, r.text
+    assert r.json()["reason"] == "out_of_stock" and r.json()["product_id"] == str(shawl.id)
+    assert await stock(factory, vase) == 5 and await stock(factory, shawl) == 2
+    async with factory.session() as s:
+        for table in (Order, OrderItem, OrderStatusChange):
+            assert await s.scalar(select(func.count()).select_from(table)) == 0
+        assert await s.scalar(select(func.count()).select_from(CartLine)) == 2
