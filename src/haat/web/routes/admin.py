@@ -225,8 +225,9 @@ async def change_user(
 
 def _chart_data(data: figures.PlatformFigures) -> dict[str, Any]:
     return {
-        "products_by_status": data.products_by_status,
-        "orders_by_status": data.orders_by_status,
+        # [status, count] pairs: a JSON object would lose the statuses' order (tojson sorts keys).
+        "products_by_status": list(data.products_by_status.items()),
+        "orders_by_status": list(data.orders_by_status.items()),
         "sales": [asdict(s) for s in data.sales],
         "by_month": [asdict(m) for m in data.by_month],
         # Decimal places per currency, to chart major units.
