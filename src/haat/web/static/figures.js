@@ -20,6 +20,7 @@
   var statusHeight = 60 + 34 * Math.max(data.products_by_status.length, data.orders_by_status.length);
   function statusBars(id, counts, names, color) {
     var rows = counts.slice().reverse();
+    var most = Math.max.apply(null, rows.map(function (r) { return r[1]; }));
     Plotly.newPlot(id, [{
       type: "bar", orientation: "h",
       y: rows.map(function (r) { return names[r[0]] || r[0]; }),
@@ -30,24 +31,22 @@
       height: statusHeight, font: font, showlegend: false, bargap: 0.3,
       margin: { t: 10, b: 30, l: 10, r: 40 },
       yaxis: { type: "category", automargin: true, ticksuffix: " " },
-      xaxis: { rangemode: "tozero", zeroline: true }
+      // Counts are whole: a tick per unit while they are small (Plotly would tick 0.5 or 0.2).
+      xaxis: { rangemode: "tozero", zeroline: true, dtick: most < 10 ? 1 : undefined }
     }, config);
   }
 
   statusBars("chart-products", data.products_by_status, labels.products, palette[0]);
   statusBars("chart-orders", data.orders_by_status, labels.orders, palette[1]);
 
-  // GMV: one chart per currency (amounts in different currencies do not share a scale), in
-  // major units, over the same months; an empty chart when nothing was sold.
-  var months = [];
+  // GMV: one chart per currency sold in the 12 months (amounts in different currencies do not
+  // share a scale), in major units, over those months (the page has no GMV figure if none).
+  var gmv = document.getElementById("chart-gmv");
+  var months = data.months;
   var byCurrency = {};
   data.by_month.forEach(function (row) {
-    if (months.indexOf(row.month) < 0) { months.push(row.month); }
     (byCurrency[row.currency] = byCurrency[row.currency] || {})[row.month] = row.gmv_minor;
   });
-  months.sort();
-  var gmv = document.getElementById("chart-gmv");
-  var currencies = Object.keys(byCurrency).sort();
   function gmvChart(target, currency, color) {
     var scale = Math.pow(10, data.exponents[currency] || 0);
     var money = new Intl.NumberFormat(lang, {
@@ -65,12 +64,11 @@
       yaxis: { rangemode: "tozero", automargin: true, title: { text: labels.gmv + " " + currency } }
     }, config);
   }
-  if (!currencies.length) {
-    Plotly.newPlot(gmv, [], { height: 240, font: font, margin: { t: 24, b: 30, l: 40, r: 10 } }, config);
+  if (gmv) {
+    Object.keys(byCurrency).sort().forEach(function (currency, i) {
+      var target = document.createElement("div");
+      gmv.appendChild(target);
+      gmvChart(target, currency, palette[(i + 2) % palette.length]);
+    });
   }
-  currencies.forEach(function (currency, i) {
-    var target = document.createElement("div");
-    gmv.appendChild(target);
-    gmvChart(target, currency, palette[(i + 2) % palette.length]);
-  });
 })();
