@@ -1,9 +1,9 @@
 'use strict';
-// Haat's partial Plotly bundle: the plot API and the few components of plotly.js's own core
-// (src/core.js) that static bar and pie charts need (no maps, 3-D, WebGL, annotations,
-// selections, sliders, menus, range tools, error bars, colour bars, images, grids). Built by
-// scripts/vendor_web_assets.sh with plotly-build.mjs (esbuild, interactive modules stubbed);
-// see docs/web.md.
+// Haat's partial Plotly bundle: the plot API, the bar trace and the few components of
+// plotly.js's own core (src/core.js) that static bar charts need (no maps, 3-D, WebGL,
+// annotations, selections, sliders, menus, range tools, error bars, colour bars, images,
+// grids). Built by scripts/vendor_web_assets.sh with plotly-build.mjs (esbuild and terser,
+// interactive modules and legend drawing stubbed); see docs/web.md.
 //
 // Left out on purpose: build/plotcss, which injects a <style> element at load (refused by
 // Haat's Content-Security-Policy); the vendor script writes the same rules to
@@ -19,8 +19,9 @@ Object.keys(plotApi).forEach(function(name) {
 });
 Registry.register(require('plotly.js/src/traces/scatter'));
 // The components, in the order core.js registers them (legend after shapes, fx after legend).
-// Legend defaults read shapes; the layout's modebar attributes are read even when the mode
-// bar is off, so both stay registered (their drawing code is stubbed).
+// Relayout (on resize) reads the layout's shapes, the layout's legend and modebar attributes
+// are read even when neither is shown, so these stay registered (their drawing code is
+// stubbed).
 Registry.register([
     require('plotly.js/src/components/shapes'),
     require('plotly.js/src/components/colorscale'),
@@ -29,4 +30,4 @@ Registry.register([
     require('plotly.js/src/components/modebar')
 ]);
 Registry.register([require('plotly.js/src/locale-en'), require('plotly.js/src/locale-en-us')]);
-Registry.register([require('plotly.js/lib/bar'), require('plotly.js/lib/pie')]);
+Registry.register(require('plotly.js/lib/bar'));

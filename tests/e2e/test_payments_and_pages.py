@@ -11,6 +11,7 @@ from typing import Any
 
 from haat.businesses.models import BusinessRole
 from haat.catalog.models import ProductStatus
+from haat.commerce.models import OrderStatus
 from haat.config import Settings
 from haat.customers import service as customers
 from haat.customers.schemas import CustomerCreate
@@ -180,7 +181,11 @@ async def test_every_page_type_without_console_errors(
     await admin.go("/admin/figures")
     await admin.page.wait_for_selector("#chart-products .main-svg")
     await admin.page.wait_for_selector("#chart-gmv .main-svg")
-    assert await admin.page.locator("#chart-products g.slice").count() >= 1
+    # One bar per status, and a GMV chart (one per currency sold) with its monthly bars.
+    assert await admin.page.locator("#chart-products g.point").count() == len(ProductStatus)
+    assert await admin.page.locator("#chart-orders g.point").count() == len(OrderStatus)
+    assert await admin.page.locator("#chart-gmv g.point").count() >= 1
+    assert "GMV INR" in (await admin.page.text_content("#chart-gmv") or "")
     await admin.shot("figures")
 
     kashmiri = await visitor(locale="ks", tag="ks")

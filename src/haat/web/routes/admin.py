@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
@@ -223,10 +224,20 @@ async def change_user(
     return RedirectResponse(safe_next(next, "/admin/users"), status_code=303)
 
 
+def _months(as_of: datetime) -> list[str]:
+    """The 12 ``YYYY-MM`` months (UTC) that ``PlatformFigures.by_month`` covers, oldest first:
+    the month of ``as_of`` and the 11 before it."""
+    utc = as_of.astimezone(UTC)
+    last = utc.year * 12 + utc.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(last - 11, last + 1)]
+
+
 def _chart_data(data: figures.PlatformFigures) -> dict[str, Any]:
     return {
-        "products_by_status": data.products_by_status,
-        "orders_by_status": data.orders_by_status,
+        "months": _months(data.as_of),
+        # [status, count] pairs: a JSON object would lose the statuses' order (tojson sorts keys).
+        "products_by_status": list(data.products_by_status.items()),
+        "orders_by_status": list(data.orders_by_status.items()),
         "sales": [asdict(s) for s in data.sales],
         "by_month": [asdict(m) for m in data.by_month],
         # Decimal places per currency, to chart major units.
