@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole
 from haat.catalog import categories
@@ -17,7 +16,7 @@ from haat.core.db import utcnow
 from haat.identity.models import PlatformRole
 from haat.pricing.jewellery import price
 from haat.pricing.models import MetalRate
-from tests.conftest import Caller, Factory
+from tests.conftest import Factory
 from tests.web.conftest import csrf_of, web_login
 
 GOLD_RATE = 1290823  # paise per gram of fine gold
@@ -99,7 +98,10 @@ async def test_jeweller_sets_changes_and_stops_pricing(
     assert row.making_charge_per_g_minor is None
     assert stored.price_minor == expected.subtotal_minor
     shown = await client.get(saved.headers["location"])
-    assert "Jewellery pricing saved" in shown.text
+    flash = (
+        f"the price is now ₹{expected.subtotal_minor // 100:,}.{expected.subtotal_minor % 100:02d}"
+    )
+    assert flash in shown.text
     assert "12.5%" in shown.text  # the making charge's percentage, not rounded to 12 %
     rupees = f"{expected.subtotal_minor // 100}.{expected.subtotal_minor % 100:02d}"
     assert f'value="{rupees}"' in shown.text and "readonly" in shown.text  # the price field
@@ -179,7 +181,11 @@ async def test_numbers_are_read_as_the_pages_language_writes_them(
         await s.commit()
     await web_login(client, helper)
     saved = await _post(
-        client, business, product, "/jewellery", {**SPEC, "weight_g": "10,25", "making_amount": "12,5"}
+        client,
+        business,
+        product,
+        "/jewellery",
+        {**SPEC, "weight_g": "10,25", "making_amount": "12,5"},
     )
     assert saved.status_code == 303, saved.text
     _, row = await _stored(factory, product)
@@ -213,3 +219,123 @@ async def test_a_product_in_another_currency_is_refused(
     response = await _post(client, business, stone, "/jewellery", SPEC)
     assert response.status_code == 409
     assert "change the product&#39;s currency to INR first" in response.text
+
+
+@pytest.mark.parametrize("role", [BusinessRole.VIEWER, BusinessRole.APPROVER])
+async def test_members_without_the_editing_role_are_refused(
+    client: httpx.AsyncClient, factory: Factory, shop: dict[str, Any], role: BusinessRole
+) -> None:
+    """They see the pricing but no form; posting anyway is the service's 403, on the page."""
+    business, product = shop["business"], shop["product"]
+    await web_login(client, shop["owner"])
+    assert (await _post(client, business, product, "/jewellery", SPEC)).status_code == 303
+    _, before = await _stored(factory, product)
+    assert before is not None
+    member = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
+    async with member:
+        await web_login(member, await factory.member(business, role))
+        page = await member.get(_url(business, product))
+        assert "Price breakdown" in page.text and 'class="jewellery-form"' not in page.text
+        for tail, data in (
+            ("/jewellery", {**SPEC, "weight_g": "1"}),
+            ("/jewellery/remove", {}),
+        ):
+            refused = await _post(member, business, product, tail, data)
+            assert refused.status_code == 403
+            assert "Your role does not allow this." in refused.text
+            assert 'id="jewellery-heading"' in refused.text
+    _, after = await _stored(factory, product)
+    assert after is not None and after.weight_mg == before.weight_mg == 10_250
+
+
+async def test_platform_admin_may_look_but_not_price(
+    client: httpx.AsyncClient, factory: Factory, shop: dict[str, Any]
+) -> None:
+    business, product = shop["business"], shop["product"]
+    await web_login(client, await factory.user("staff", role=PlatformRole.ADMIN))
+    refused = await _post(client, business, product, "/jewellery", SPEC)
+    assert refused.status_code == 403 and "Your role does not allow this." in refused.text
+    _, row = await _stored(factory, product)
+    assert row is None
+
+
+async def test_another_business_and_anonymous_are_refused(
+    client: httpx.AsyncClient, factory: Factory, shop: dict[str, Any]
+) -> None:
+    business, product = shop["business"], shop["product"]
+    draft = await factory.product(business, title="Draft ring", status=ProductStatus.DRAFT)
+    rival_owner = await factory.user("rival")
+    rival = await factory.business(rival_owner, name="Rival Gold", kind=BusinessKind.JEWELLERY_SHOP)
+    rival_piece = await factory.product(rival, title="Rival bangle")
+    await web_login(client, rival_owner)
+    csrf = csrf_of((await client.get(_url(rival, rival_piece))).text)
+    attempts = [
+        # The other business's portal: not theirs, so it does not exist for them.
+        (_url(business, product, "/jewellery"), 404),
+        (_url(business, product, "/jewellery/remove"), 404),
+        # Their own portal with the other business's products: refused by the service.
+        (f"/seller/{rival.id}/products/{product.id}/jewellery", 403),  # public: 403
+        (f"/seller/{rival.id}/products/{draft.id}/jewellery", 404),  # not public: 404
+        (f"/seller/{rival.id}/products/{product.id}/jewellery/remove", 403),
+    ]
+    for path, status in attempts:
+        response = await client.post(path, data={**SPEC, "csrf_token": csrf})
+        assert response.status_code == status, (path, response.text)
+        assert "Something went wrong" not in response.text
+    for piece in (product, draft):
+        _, row = await _stored(factory, piece)
+        assert row is None
+    anonymous = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
+    async with anonymous:
+        csrf = csrf_of((await anonymous.get("/")).text)
+        response = await anonymous.post(
+            _url(business, product, "/jewellery"), data={**SPEC, "csrf_token": csrf}
+        )
+        assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    _, row = await _stored(factory, product)
+    assert row is None
+
+
+async def test_section_only_where_jewellery_makes_sense(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    """A jewellery shop's products, any business's products in the Jewellery category
+    tree, and products already priced from the rate; not a potter's vase."""
+    owner = await factory.user("potter")
+    workshop = await factory.business(owner, kind=BusinessKind.ARTISAN_WORKSHOP)
+    async with factory.session() as s:
+        rings = await categories.get_or_create_path(s, ["Jewellery", "Rings"])
+        pottery = await categories.get_or_create_path(s, ["Pottery"])
+        await s.commit()
+    vase = await factory.product(workshop, title="Vase", category_id=pottery.id)
+    plain = await factory.product(workshop, title="Plain bowl")
+    ring = await factory.product(workshop, title="Silver ring", category_id=rings.id)
+    await web_login(client, owner)
+    for piece, offered in ((vase, False), (plain, False), (ring, True)):
+        page = await client.get(_url(workshop, piece))
+        assert ('id="jewellery-heading"' in page.text) is offered, piece.title
+    await _gold_rate(factory)
+    assert (await _post(client, workshop, ring, "/jewellery", SPEC)).status_code == 303
+    async with factory.session() as s:
+        moved = await s.get(Product, ring.id)
+        assert moved is not None
+        moved.category_id = pottery.id
+        await s.commit()
+    page = await client.get(_url(workshop, ring))  # priced from the rate: still offered
+    assert "Stop pricing from the metal rate" in page.text
+
+
+async def test_change_sends_an_approved_product_back_for_approval(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    owner = await factory.user("jeweller")
+    business = await factory.business(owner, kind=BusinessKind.JEWELLERY_SHOP)
+    await _gold_rate(factory)
+    product = await factory.product(business, title="Kada")
+    await web_login(client, owner)
+    page = await client.get(_url(business, product))
+    form = page.text.split('class="jewellery-form"', 1)[1]
+    assert "sends the product back for approval" in form.split("</form>", 1)[0]
+    assert (await _post(client, business, product, "/jewellery", SPEC)).status_code == 303
+    stored, _ = await _stored(factory, product)
+    assert stored.status == ProductStatus.PENDING_APPROVAL

@@ -166,10 +166,7 @@ def purity_groups(viewer: Viewer) -> list[tuple[str, str, list[tuple[int, str]]]
         (
             metal.value,
             names[metal.value],
-            [
-                (p, f"{p} ({KARAT[p]})" if metal == Metal.GOLD else str(p))
-                for p in PURITIES[metal]
-            ],
+            [(p, f"{p} ({KARAT[p]})" if metal == Metal.GOLD else str(p)) for p in PURITIES[metal]],
         )
         for metal in Metal
     ]

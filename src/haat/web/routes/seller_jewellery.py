@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError
+from haat.core.money import format_money
 from haat.pricing import jewellery
 from haat.web import jewellery_form
 from haat.web.forms import form_values
@@ -53,9 +54,17 @@ async def set_jewellery(
             message = error_message(viewer, exc.code, exc.detail, exc.status)
             status_code = exc.status
         else:
-            viewer.flash(viewer.gettext("Jewellery pricing saved; the price follows the metal rate."))
+            new_price = format_money(product.price_minor, product.currency, viewer.lang.locale)
+            viewer.flash(
+                viewer.gettext(
+                    "Jewellery pricing saved: the price is now %(price)s before GST, and it "
+                    "follows the metal rate."
+                )
+                % {"price": new_price}
+            )
             return RedirectResponse(
-                f"/seller/{product.business_id}/products/{product.id}#jewellery-heading", status_code=303
+                f"/seller/{product.business_id}/products/{product.id}#jewellery-heading",
+                status_code=303,
             )
     else:
         message = error_message(viewer, "validation_error", "", 422)
