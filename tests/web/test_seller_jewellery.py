@@ -314,6 +314,9 @@ async def test_section_only_where_jewellery_makes_sense(
     for piece, offered in ((vase, False), (plain, False), (ring, True)):
         page = await client.get(_url(workshop, piece))
         assert ('id="jewellery-heading"' in page.text) is offered, piece.title
+    refused = await _post(client, workshop, vase, "/jewellery", SPEC)  # no rate yet
+    assert refused.status_code == 409  # not offered there, but the refusal is still said
+    assert "No rate has been entered for this metal yet" in refused.text
     await _gold_rate(factory)
     assert (await _post(client, workshop, ring, "/jewellery", SPEC)).status_code == 303
     async with factory.session() as s:
