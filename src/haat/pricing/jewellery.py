@@ -33,8 +33,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.businesses.models import BusinessRole
+from haat.businesses.models import Business, BusinessKind, BusinessRole
 from haat.businesses.service import get_business, require_role
+from haat.catalog.categories import subtree_ids
 from haat.catalog.models import Metal, Product, ProductJewellery
 from haat.catalog.service import get_product, load_for_edit, mark_revised
 from haat.commerce.tax import line_tax
@@ -49,6 +50,8 @@ PURITIES: dict[Metal, tuple[int, ...]] = {
     Metal.SILVER: (999, 925),
     Metal.PLATINUM: (950,),
 }
+# The slug of the catalogue's root category of jewellery (the demo's "Jewellery" tree).
+JEWELLERY_CATEGORY_SLUG = "jewellery"
 
 
 class NoMetalRate(Conflict):
@@ -172,6 +175,20 @@ async def product_with_jewellery(
     product = await get_product(session, actor, product_id)
     await require_role(session, actor, product.business_id, set(BusinessRole))
     return product
+
+
+async def pricing_offered(session: AsyncSession, product: Product, business: Business) -> bool:
+    """Whether the seller portal offers to price ``product`` (of ``business``, loaded with
+    its ``jewellery``) from the metal rate: it already is, its business is a jewellery shop,
+    or it sits in the Jewellery category or one below it. Says nothing of who may do it
+    (`set_jewellery` decides that)."""
+    if product.jewellery is not None or business.kind == BusinessKind.JEWELLERY_SHOP:
+        return True
+    if product.category_id is None:
+        return False
+    tree = subtree_ids(JEWELLERY_CATEGORY_SLUG).subquery()
+    found = await session.scalar(select(tree.c.id).where(tree.c.id == product.category_id))
+    return found is not None
 
 
 async def set_jewellery(

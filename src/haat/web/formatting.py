@@ -44,8 +44,11 @@ def number(ctx: Context, value: int | float | Decimal | None) -> str:
 
 @pass_context
 def percent_bp(ctx: Context, basis_points: int) -> str:
-    """Basis points as a percentage: 1800 -> ``18%`` (GST rates)."""
-    return format_percent(Decimal(basis_points) / 10_000, locale=_lang(ctx).locale)
+    """Basis points as a percentage, every place kept: 1800 -> ``18%`` (GST rates),
+    1250 -> ``12.5%`` (a making charge)."""
+    return format_percent(
+        Decimal(basis_points).scaleb(-4), locale=_lang(ctx).locale, decimal_quantization=False
+    )
 
 
 @pass_context

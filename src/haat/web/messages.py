@@ -33,6 +33,17 @@ def error_message(viewer: Viewer, code: str, detail: str, status: int = 400) -> 
         "payload_too_large": _("This photo is too large."),
         "method_not_allowed": _("This page does not accept that request."),
         "self_change": _("You cannot change your own account here."),
+        "no_metal_rate": _(
+            "No rate has been entered for this metal yet, so nothing can be priced from it. "
+            "A platform admin enters the day's rate first."
+        ),
+        "jewellery_not_in_inr": _(
+            "Metal rates are in rupees: change the product's currency to INR first."
+        ),
+        "price_follows_metal_rate": _(
+            "This price follows the metal rate: change the weight, purity or making charge "
+            "under Jewellery pricing instead."
+        ),
     }
     if code in known:
         return known[code]

@@ -21,6 +21,7 @@ from haat.web.routes import (
     admin,
     assistant,
     chat,
+    seller_jewellery,
     seller_khata,
     seller_members,
     seller_orders,
@@ -65,6 +66,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         assistant,
         chat,
         store_payments,
+        seller_jewellery,  # before seller_products: its /products/{id}/{action} is greedier
         seller_products,
         seller_orders,
         seller_khata,

@@ -26,6 +26,8 @@ from haat.core.errors import HaatError, NotFound, PayloadTooLarge, Unprocessable
 from haat.core.money import to_minor
 from haat.core.pagination import Page, PageParams
 from haat.core.storage import LocalStorage
+from haat.pricing import jewellery
+from haat.web import jewellery_form
 from haat.web.formatting import major
 from haat.web.forms import form_values, format_attributes, parse_attributes, validate
 from haat.web.messages import error_message
@@ -215,7 +217,7 @@ async def create_product(
     return RedirectResponse(f"/seller/{business_id}/products/{product.id}", status_code=303)
 
 
-async def _product_page(
+async def render_product(
     viewer: Viewer,
     session: AsyncSession,
     business: Business,
@@ -225,9 +227,14 @@ async def _product_page(
     values: dict[str, str] | None = None,
     invalid: set[str] | None = None,
     error: str | None = None,
+    jewellery_values: dict[str, str] | None = None,
+    jewellery_invalid: set[str] | None = None,
+    jewellery_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    product = await catalog.get_product(session, viewer.actor, product_id)
+    """The product's edit page; ``jewellery_*`` refill the "Jewellery pricing" form after
+    a refusal (its fields, the invalid ones, the service's message)."""
+    product = await jewellery.product_with_jewellery(session, viewer.actor, product_id)
     if product.business_id != business.id:
         raise NotFound("No such product")
     shown = product_admin_out(product, _storage(viewer.request))
@@ -248,9 +255,23 @@ async def _product_page(
         requires_approval=business.requires_approval,
         platform_admin=viewer.is_admin,
     )
+    locale = viewer.lang.locale
+    if jewellery_values is None:
+        jewellery_values = jewellery_form.values_of(shown.jewellery, locale)
+    jewellery_invalid = jewellery_invalid or set()
     context = {
         **portal_context(business, role, "products"),
         "product": shown,
+        "jewellery": {
+            "offered": await jewellery.pricing_offered(session, product, business),
+            "form": jewellery_values,
+            "invalid": jewellery_invalid,
+            "messages": jewellery_form.messages(viewer, jewellery_values, jewellery_invalid),
+            "error": jewellery_error,
+            "examples": jewellery_form.examples(locale),
+            "metals": jewellery_form.metal_names(viewer),
+            "purities": jewellery_form.purity_groups(viewer),
+        },
         "history": await catalog.history(session, viewer.actor, product_id),
         "actions": [a.value for a in actions],
         "can_edit": role in (BusinessRole.ADMIN, BusinessRole.EDITOR)
@@ -268,7 +289,7 @@ async def product_page(
     business_id: uuid.UUID, product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
 ) -> Response:
     business, role = await portal(viewer, session, business_id)
-    return await _product_page(viewer, session, business, role, product_id)
+    return await render_product(viewer, session, business, role, product_id)
 
 
 @router.post("/{business_id:uuid}/products/{product_id:uuid}")
@@ -284,7 +305,7 @@ async def update_product(
     try:
         if body is None or invalid:
             message = error_message(viewer, "validation_error", "", 422)
-            return await _product_page(
+            return await render_product(
                 viewer,
                 session,
                 business,
@@ -300,7 +321,7 @@ async def update_product(
         await session.rollback()  # expires what was loaded: load the business again
         business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
-        return await _product_page(
+        return await render_product(
             viewer,
             session,
             business,
@@ -330,7 +351,7 @@ async def add_photo(
         await session.rollback()  # expires what was loaded: load the business again
         business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
-        return await _product_page(
+        return await render_product(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
         )
     viewer.flash(viewer.gettext("Photo added."))
@@ -352,7 +373,7 @@ async def product_action(
         raise NotFound("No such action")
     if action == ProductAction.REJECT and len(reason.strip()) < 3:
         message = viewer.gettext("Say why the product is rejected (at least 3 characters).")
-        return await _product_page(
+        return await render_product(
             viewer, session, business, role, product_id, error=message, status_code=422
         )
     try:
@@ -363,7 +384,7 @@ async def product_action(
         await session.rollback()  # expires what was loaded: load the business again
         business, role = await portal(viewer, session, business_id)
         message = error_message(viewer, exc.code, exc.detail, exc.status)
-        return await _product_page(
+        return await render_product(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
         )
     viewer.flash(viewer.gettext("Status changed."))

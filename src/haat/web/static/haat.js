@@ -40,6 +40,25 @@
         }
       });
     });
+    // The jewellery form's purity select offers only the chosen metal's grades (without
+    // the script every grade is listed under its metal, and the server says which fit).
+    root.querySelectorAll("select[data-purity-select]").forEach(function (metal) {
+      var purity = document.getElementById(metal.getAttribute("data-purity-select"));
+      if (!purity) { return; }
+      function narrow() {
+        var first = null;
+        purity.querySelectorAll("optgroup").forEach(function (group) {
+          var match = group.getAttribute("data-metal") === metal.value;
+          group.hidden = !match;
+          group.disabled = !match;
+          if (match && !first) { first = group.querySelector("option"); }
+        });
+        var chosen = purity.options[purity.selectedIndex];
+        if (first && (!chosen || chosen.parentNode.disabled)) { first.selected = true; }
+      }
+      metal.addEventListener("change", narrow);
+      narrow();
+    });
     // Gallery thumbnails show their photo in the main image.
     root.querySelectorAll("a[data-gallery-target]").forEach(function (link) {
       link.addEventListener("click", function (event) {
