@@ -234,7 +234,9 @@ async def render_product(
 ) -> Response:
     """The product's edit page; ``jewellery_*`` refill the "Jewellery pricing" form after
     a refusal (its fields, the invalid ones, the service's message)."""
-    product = await jewellery.product_with_jewellery(session, viewer.actor, product_id)
+    # `portal` made the viewer a member of ``business``: its own products are theirs to see
+    # (with their jewellery pricing); another business's are not found here.
+    product = await catalog.get_product(session, viewer.actor, product_id)
     if product.business_id != business.id:
         raise NotFound("No such product")
     shown = product_admin_out(product, _storage(viewer.request))
