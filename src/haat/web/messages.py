@@ -33,6 +33,17 @@ def error_message(viewer: Viewer, code: str, detail: str, status: int = 400) -> 
         "payload_too_large": _("This photo is too large."),
         "method_not_allowed": _("This page does not accept that request."),
         "self_change": _("You cannot change your own account here."),
+        "payment_provider_error": _(
+            "The payment provider refused or could not be reached. Please try again in a moment."
+        ),
+        "payment_provider_not_configured": _(
+            "This seller's payment provider is not available right now."
+        ),
+        "payment_amount_mismatch": _(
+            "The amount received does not match this payment, so it was not counted."
+            " Please contact the seller."
+        ),
+        "bad_signature": _("This payment confirmation could not be verified."),
     }
     if code in known:
         return known[code]
