@@ -343,7 +343,8 @@ class FakeStripe:
         name = session["line_items"][0]["price_data"]["product_data"]["name"]
         amount = f"{session['amount_total']} {session['currency'].upper()}"
         return HTMLResponse(
-            "<!doctype html><html lang=en><title>Stripe Checkout (fake)</title><body>"
+            "<!doctype html><html lang=en><title>Stripe Checkout (fake)</title>"
+            '<link rel=icon href="data:,"><body>'
             f"<h1>{html.escape(name)}</h1><p class=amount>{html.escape(amount)}</p>"
             f'<form method="post" action="/pay/{session["id"]}">'
             '<button type="submit">Pay</button></form>'
