@@ -123,15 +123,14 @@ async def open_payment(
     idempotency_key: str,
     *,
     request_hash: str | None = None,
-    back: ReturnUrls | None = None,
 ) -> tuple[Payment, bool]:
     """Open a payment of an order (or of one milestone) by its buyer, through the business's
     provider. The seller's staff may record a manual payment of a walk-in order, which is
     confirmed at once. Returns ``(payment, created)``; a replay returns the first payment.
 
     ``request_hash`` replaces the hash of ``(order_id, data)`` that tells a replay from a
-    reuse of the key (a counter sale hashes its whole body). ``back``: a browser pays it, on
-    the provider's hosted page where it has one (`open_checkout`).
+    reuse of the key (a counter sale hashes its whole body). A browser paying on the
+    provider's hosted page opens it with `open_checkout`.
 
     Raises 401; 404 (order not visible); 403 (not its buyer, or staff of an order with a
     buyer); 409 (order closed or paid, milestone not pending, another payment pending);
@@ -139,7 +138,7 @@ async def open_payment(
     configured); 502 (the provider refused).
     """
     payment, created, _ = await _open(
-        session, actor, providers, order_id, data, idempotency_key, request_hash, back
+        session, actor, providers, order_id, data, idempotency_key, request_hash, None
     )
     return payment, created
 
