@@ -6,6 +6,7 @@ tampered return token."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -357,3 +358,29 @@ async def test_another_buyer_and_a_failing_stripe(
     async with factory.session() as s:
         count = await s.scalar(select(func.count()).select_from(Payment))
     assert count == 1
+
+
+async def test_the_return_and_the_webhook_at_once_count_once(
+    client: httpx.AsyncClient,
+    factory: Factory,
+    providers: Any,  # noqa: F811
+    stripe_server: tuple[FakeStripe, str],  # noqa: F811
+) -> None:
+    fake, _ = stripe_server
+    _, _, vase = await _stripe_shop(factory)
+    await web_login(client, await factory.user("buyer"))
+    order_id = await _checkout(client, vase, "cash")
+    await _press_pay(client, order_id)
+    (payment,) = await _payments(factory, order_id)
+    session_id = payment.provider_reference or ""
+    event = fake.pay_session(session_id)
+    success = fake.sessions[session_id]["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
+    back, hook = await asyncio.gather(
+        client.get(_local(client, success)), stripe_webhook(client, event)
+    )
+    assert back.status_code == 303 and hook.status_code == 200, hook.text
+    assert hook.json()["outcome"] in ("funded", "already_settled")
+    (paid,) = await _payments(factory, order_id)
+    assert paid.status == PaymentState.SUCCEEDED
+    assert await _postings(factory) == 2  # one entry: platform cash against the escrow
+    await assert_balanced(factory.db)

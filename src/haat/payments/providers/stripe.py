@@ -8,7 +8,7 @@ redirected to and back from, whose PaymentIntent exists only once the buyer has 
 then reads the session back from the API (on the buyer's return or on the
 ``checkout.session.*`` webhook), and the PaymentIntent (``pi_...``) and its charge replace the
 session as the payment's reference, so that transfers and refunds work as for the other path.
-On release, on release a Transfer pays the seller's share to the business's connected
+On release a Transfer pays the seller's share to the business's connected
 account (``acct_...``), tied to the charge by ``source_transaction`` and to the order by
 ``transfer_group``; a refund of released money first reverses that transfer. Every call that
 moves money carries an idempotency key derived from the payment's id, so a retried request

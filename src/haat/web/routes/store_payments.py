@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, WriteSession
 from haat.core.errors import HaatError, NotFound
 from haat.identity.actor import Actor
 from haat.identity.models import User
@@ -252,7 +252,7 @@ async def razorpay_return(
 
 @router.get("/orders/{order_id:uuid}/payments/{payment_id:uuid}/stripe")
 async def resume_stripe(
-    order_id: uuid.UUID, payment_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    order_id: uuid.UUID, payment_id: uuid.UUID, viewer: CurrentViewer, session: WriteSession
 ) -> Response:
     """Back to Stripe Checkout's page of the buyer's pending payment while it is open; else
     the order, the payment settled by what Stripe says (`charges.resume_checkout`)."""
@@ -294,7 +294,7 @@ async def stripe_cancelled(
 async def stripe_return(
     token: str,
     viewer: CurrentViewer,
-    session: DbSession,
+    session: WriteSession,
     session_id: Annotated[str, Query(max_length=255)] = "",
 ) -> Response:
     """Stripe Checkout's ``success_url``: ``token`` names the payment and its buyer (the
