@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -16,7 +17,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed once when the handler returns without error."""
-    async for session in _session(request, write=request.method not in SAFE_METHODS):
+    async with _session(request, write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
@@ -24,10 +25,11 @@ async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
     """`get_session` that writes whatever the method: for the GET routes that record
     something (a payment provider sending the buyer back), which on SQLite must take the
     write lock at BEGIN like any write."""
-    async for session in _session(request, write=True):
+    async with _session(request, write=True) as session:
         yield session
 
 
+@asynccontextmanager
 async def _session(request: Request, *, write: bool) -> AsyncIterator[AsyncSession]:
     db: Database = request.app.state.db
     async with session_scope(db, write=write) as session:

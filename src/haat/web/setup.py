@@ -27,6 +27,7 @@ from haat.web.routes import (
     seller_products,
     store,
     store_payments,
+    store_stripe,
 )
 from haat.web.security import SecurityHeadersMiddleware, session_signing_key
 from haat.web.static_files import PrecompressedStaticFiles
@@ -65,6 +66,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         assistant,
         chat,
         store_payments,
+        store_stripe,
         seller_products,
         seller_orders,
         seller_khata,

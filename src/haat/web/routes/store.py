@@ -29,7 +29,7 @@ from haat.payments.schemas import PaymentIn
 from haat.web import prices
 from haat.web.forms import form_values, validate
 from haat.web.messages import error_message
-from haat.web.routes import page_router, store_payments
+from haat.web.routes import page_router, store_payments, store_stripe
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer, safe_next
 
@@ -365,7 +365,7 @@ async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSess
         viewer,
         "store/order.html",
         context,
-        headers=store_payments.page_headers(viewer.request, money),
+        headers=store_stripe.page_headers(viewer.request, money.provider),
     )
 
 
