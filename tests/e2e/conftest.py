@@ -22,6 +22,9 @@ import pytest
 from haat.config import Settings
 from tests.conftest import PASSWORD, Caller
 from tests.live import live_server as serve
+from tests.payments.conftest import STRIPE_KEY
+from tests.payments.fakes.server import serve as serve_fake
+from tests.payments.fakes.stripe_api import FakeStripe
 
 CHROMIUM = os.environ.get("HAAT_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -58,7 +61,15 @@ def _skip_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
+def stripe_server() -> Iterator[tuple[FakeStripe, str]]:
+    """The local Stripe fake (API and Checkout's hosted page) the live server pays through."""
+    fake = FakeStripe(STRIPE_KEY)
+    with serve_fake(fake.app) as url:
+        yield fake, url
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, stripe_server: tuple[FakeStripe, str]) -> Iterator[str]:
     reason = _skip_reason()
     if reason:
         pytest.skip(f"browser tests skipped: {reason}")
@@ -70,6 +81,8 @@ def live_server(settings: Settings) -> Iterator[str]:
         REDIS_URL="",
         LOGIN_PER_IP_LIMIT="1000/minute",
         LOGIN_PER_ACCOUNT_LIMIT="1000/minute",
+        STRIPE_SECRET_KEY=STRIPE_KEY,
+        STRIPE_API_BASE=stripe_server[1],
     ) as base:
         yield base
 

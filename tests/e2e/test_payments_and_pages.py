@@ -1,5 +1,6 @@
 """Browser journeys of round 2: a buyer pays an order by a manual method and funds and
-releases an escrow milestone (the seller confirming the money in their portal); and every
+releases an escrow milestone (the seller confirming the money in their portal); a buyer pays
+on Stripe Checkout's hosted page (the local fake) and comes back to a paid order; and every
 page type, for every kind of visitor, loads without a console error, an uncaught exception,
 a failed request or a Content-Security-Policy violation (conftest.py fails the test on any).
 """
@@ -19,6 +20,8 @@ from haat.customers.sharing import share_token
 from haat.identity.models import PlatformRole
 from tests.conftest import Factory
 from tests.e2e.conftest import PHONE
+from tests.payments.conftest import STRIPE_ACCOUNT, use_provider
+from tests.payments.fakes.stripe_api import FakeStripe
 
 
 async def _place_order(v: Any, product_title: str, method: str) -> str:
@@ -96,6 +99,38 @@ async def test_buyer_pays_by_upi_and_funds_and_releases_a_milestone(
     assert "Released to the seller" in await first.inner_text()
     assert "Partly paid" in await buyer.page.inner_text(".payment-status")
     await buyer.shot("milestone-released")
+
+
+async def test_buyer_pays_on_stripe_checkout(
+    factory: Factory, visitor: Any, stripe_server: tuple[FakeStripe, str]
+) -> None:
+    fake, fake_url = stripe_server
+    owner = await factory.user("jeweller", role=PlatformRole.SELLER)
+    shop = await factory.business(owner, name="Chandni Chowk Silver")
+    await use_provider(factory.db, shop, "stripe", STRIPE_ACCOUNT)
+    await factory.product(shop, title="Silver anklet", price_minor=420000, stock_quantity=5)
+    buyer = await visitor(viewport=PHONE, locale="en-IN", tag="buyer")
+    await buyer.login(await factory.user("meera"))
+
+    order_path = await _place_order(buyer, "Silver anklet", "later")
+    await buyer.shot("stripe-to-pay")
+    await buyer.page.click("text=Pay with Stripe")
+    await buyer.page.wait_for_url(f"{fake_url}/pay/cs_test_*")  # Stripe's hosted page
+    assert "4956" in await buyer.page.inner_text(".amount")  # 4,200.00 + 18 % GST, in paise
+    # Back to the shop without paying: the payment waits, and the buyer goes back to Stripe.
+    await buyer.page.click("text=Back")
+    await buyer.page.wait_for_selector(".flashes >> text=page before paying")
+    await buyer.shot("stripe-left")
+    await buyer.page.click("text=Continue to Stripe")
+    await buyer.page.wait_for_url(f"{fake_url}/pay/cs_test_*")
+    await buyer.page.click("text=Pay")
+    await buyer.page.wait_for_url(buyer.base + order_path)
+    await buyer.page.wait_for_selector(".flashes >> text=Payment received. Thank you!")
+    assert "Paid" in await buyer.page.inner_text(".payment-status")
+    assert "Pay with Stripe" not in await buyer.page.inner_text(".payment")
+    await buyer.shot("stripe-paid")
+    (session,) = [s for s in fake.sessions.values() if s["status"] == "complete"][-1:]
+    assert session["payment_intent"] in fake.intents
 
 
 async def test_every_page_type_without_console_errors(

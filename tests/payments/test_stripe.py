@@ -1,14 +1,22 @@
 """Stripe through the official SDK against a local fake of its API: PaymentIntents, signed
-webhooks (bad signatures, replays, unknown events), transfers on release, refunds."""
+webhooks (bad signatures, replays, unknown events), transfers on release, refunds; Checkout
+Sessions (the storefront's hosted page) paid, failed, expired, cancelled and read back."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
+import uuid
 
 import httpx
+import pytest
 
 from haat.core.db import Database
-from haat.payments.providers import Providers
+from haat.payments import charges, funding
+from haat.payments.models import Payment, PaymentProvider
+from haat.payments.providers import BadSignature, NotPaid, ProviderError, Providers, ReturnUrls
+from haat.payments.schemas import PaymentIn
+from tests.conftest import Caller
 from tests.payments.conftest import (
     STRIPE_ACCOUNT,
     Shop,
@@ -251,3 +259,154 @@ async def test_milestones_paid_through_stripe(
     assert (await move(client, shop.buyer, oid, "cancelled")).status_code == 200
     assert await balances(db) == {"platform:cash": 4425, "platform:fees": -4425}
     await assert_balanced(db)
+
+
+# --- Stripe Checkout (the storefront's hosted page) -----------------------------------------
+
+BACK = ReturnUrls(
+    success="https://haat.example/payments/stripe/return/token",
+    cancel="https://haat.example/orders/back",
+)
+
+
+async def open_checkout(
+    db: Database, providers: Providers, buyer: Caller, order_id: str
+) -> tuple[Payment, str | None]:
+    """The buyer opens a payment of the order for their browser (as the pay button does)."""
+    async with db.session() as s:
+        opened = await charges.open_checkout(
+            s, buyer.actor, providers, uuid.UUID(order_id), PaymentIn(), uuid.uuid4().hex, BACK
+        )
+        await s.commit()
+    return opened
+
+
+async def payment_row(db: Database, payment_id: uuid.UUID) -> Payment:
+    async with db.session(write=False) as s:
+        payment = await s.get(Payment, payment_id)
+        assert payment is not None
+        return payment
+
+
+async def test_checkout_session_paid_by_webhook_released_and_refunded(
+    client: httpx.AsyncClient,
+    shop: Shop,
+    db: Database,
+    providers: Providers,
+    stripe_fake: FakeStripe,
+) -> None:
+    await use_provider(db, shop.business, "stripe", STRIPE_ACCOUNT)
+    order = await place_order(client, shop.buyer, shop.vase)
+    oid, total = order["id"], order["total_minor"]
+    payment, url = await open_checkout(db, providers, shop.buyer, oid)
+    session_id = payment.provider_reference or ""
+    assert session_id.startswith("cs_") and payment.client_secret is None
+    session = stripe_fake.sessions[session_id]
+    assert url == session["url"]
+    method, path, form, key = stripe_fake.requests[-1]
+    assert (method, path, key) == ("POST", "/v1/checkout/sessions", f"haat-checkout-{payment.id}")
+    assert form["mode"] == "payment" and form["client_reference_id"] == str(payment.id)
+    (line,) = form["line_items"]
+    assert line["quantity"] == "1" and line["price_data"]["unit_amount"] == str(total)
+    assert line["price_data"]["currency"] == "inr"
+    assert order["number"] in line["price_data"]["product_data"]["name"]
+    assert form["payment_intent_data"]["transfer_group"] == f"order-{oid}"
+    assert form["payment_intent_data"]["metadata"] == {
+        "haat_payment_id": str(payment.id),
+        "haat_order_number": order["number"],
+    }
+    assert form["success_url"] == BACK.success + "?session_id={CHECKOUT_SESSION_ID}"
+    assert form["cancel_url"] == BACK.cancel
+    # The API path still opens PaymentIntents with a client secret for Stripe.js.
+    api_order = await place_order(client, shop.buyer, shop.bowl)
+    api_payment = (await pay(client, shop.buyer, api_order["id"])).json()
+    assert api_payment["provider_reference"].startswith("pi_") and api_payment["client_secret"]
+
+    # A signed event is still read back from Stripe: it says unpaid, so nothing counts.
+    claimed = stripe_fake.event("checkout.session.completed", {**session, "payment_status": "paid"})
+    assert (await stripe_webhook(client, claimed)).json()["outcome"] == "not_paid"
+    delayed = stripe_fake.event("checkout.session.completed", session)  # a delayed method
+    assert (await stripe_webhook(client, delayed)).json()["outcome"] == "ignored"
+    assert await entry_count(db) == 0
+
+    event = stripe_fake.pay_session(session_id)
+    assert (await stripe_webhook(client, event)).json()["outcome"] == "funded"
+    paid = await payment_row(db, payment.id)
+    intent = stripe_fake.intents[session["payment_intent"]]
+    assert (paid.status, paid.provider_reference) == ("succeeded", intent["id"])
+    assert paid.provider_payment_id == intent["latest_charge"]
+    assert intent["transfer_group"] == f"order-{oid}"
+    later = stripe_fake.event("checkout.session.async_payment_succeeded", session)
+    assert (await stripe_webhook(client, later)).json()["outcome"] == "already_settled"
+    assert await balances(db) == {"platform:cash": total, f"escrow:{oid}": -total}
+
+    await walk_to(client, shop.editor, oid, "delivered")
+    (transfer,) = (
+        t
+        for t in stripe_fake.transfers.values()
+        if t["metadata"]["haat_payment_id"] == str(payment.id)
+    )
+    assert transfer["source_transaction"] == intent["latest_charge"]
+    r = await move(client, shop.owner, oid, "refunded")
+    assert r.status_code == 200 and r.json()["payment_status"] == "refunded"
+    assert transfer["reversed"] is True
+    (refund,) = (x for x in stripe_fake.refunds.values() if x["payment_intent"] == intent["id"])
+    assert refund["amount"] == total
+    await assert_balanced(db)
+
+
+async def test_checkout_sessions_that_fail_expire_or_are_cancelled(
+    client: httpx.AsyncClient,
+    shop: Shop,
+    db: Database,
+    providers: Providers,
+    stripe_fake: FakeStripe,
+) -> None:
+    await use_provider(db, shop.business, "stripe", STRIPE_ACCOUNT)
+    order = await place_order(client, shop.buyer, shop.vase)
+    first, _ = await open_checkout(db, providers, shop.buyer, order["id"])
+    session = stripe_fake.sessions[first.provider_reference or ""]
+    failed = stripe_fake.event("checkout.session.async_payment_failed", session)
+    assert (await stripe_webhook(client, failed)).json()["outcome"] == "failed"
+    assert (await payment_row(db, first.id)).status == "failed"
+
+    second, _ = await open_checkout(db, providers, shop.buyer, order["id"])  # pay anew
+    expired = stripe_fake.expire_session(second.provider_reference or "")
+    assert (await stripe_webhook(client, expired)).json()["outcome"] == "failed"
+    assert (await stripe_webhook(client, expired)).json()["outcome"] == "duplicate"
+
+    # Cancelling the order expires its open session at Stripe...
+    third, _ = await open_checkout(db, providers, shop.buyer, order["id"])
+    assert (await move(client, shop.buyer, order["id"], "cancelled")).status_code == 200
+    assert stripe_fake.sessions[third.provider_reference or ""]["status"] == "expired"
+    assert (await payment_row(db, third.id)).status == "cancelled"
+    # ...and one that expired unseen (no webhook) is left alone, without an error.
+    other = await place_order(client, shop.buyer, shop.vase)
+    unseen, _ = await open_checkout(db, providers, shop.buyer, other["id"])
+    stripe_fake.expire_session(unseen.provider_reference or "")
+    stripe_fake.requests.clear()
+    assert (await move(client, shop.buyer, other["id"], "cancelled")).status_code == 200
+    assert [p for _, p, _, _ in stripe_fake.requests if p.endswith("/expire")] == []
+    assert await entry_count(db) == 0
+
+
+async def test_a_session_of_another_payment_is_refused(
+    shop: Shop, client: httpx.AsyncClient, db: Database, providers: Providers
+) -> None:
+    await use_provider(db, shop.business, "stripe", STRIPE_ACCOUNT)
+    order = await place_order(client, shop.buyer, shop.vase)
+    mine, mine_url = await open_checkout(db, providers, shop.buyer, order["id"])
+    other = await place_order(client, shop.other_buyer, shop.bowl)
+    theirs, _ = await open_checkout(db, providers, shop.other_buyer, other["id"])
+    stripe = providers.get(PaymentProvider.STRIPE)
+    async with db.session(write=False) as s:
+        snapshot = await funding.snapshot(s, mine)
+    swapped = dataclasses.replace(snapshot, reference=theirs.provider_reference)
+    with pytest.raises(ProviderError, match="another payment"):
+        await stripe.verify_checkout(swapped, {})
+    with pytest.raises(BadSignature):
+        await stripe.verify_checkout(snapshot, {"session_id": theirs.provider_reference or ""})
+    with pytest.raises(NotPaid) as unpaid:
+        await stripe.verify_checkout(snapshot, {"session_id": mine.provider_reference or ""})
+    assert unpaid.value.expired is False
+    assert await stripe.checkout_url(snapshot) == mine_url

@@ -1,6 +1,8 @@
 """Payments of orders: a buyer opens one (for the whole order or one milestone) with the
 business's provider, the seller's staff confirm manual ones, and online ones succeed through
-their provider's verified callback or webhook.
+their provider's verified callback or webhook. A browser may pay on the provider's hosted page
+(`open_checkout`): Stripe Checkout, which the buyer is redirected to and comes back from
+(`checkout_return`, `resume_checkout`), or Razorpay Checkout (`razorpay_callback`).
 
 Opening is idempotent on ``(caller, Idempotency-Key)``: the payment's id is derived from them
 (UUID 5), and so is every idempotency key sent to the provider, so a retry after any failure
@@ -28,7 +30,8 @@ from haat.payments.funding import (
     fail_payment,
     fund_payment,
     is_payable,
-    record_capture,
+    settle_checkout,
+    snapshot,
 )
 from haat.payments.models import (
     MilestoneStatus,
@@ -37,7 +40,7 @@ from haat.payments.models import (
     PaymentProvider,
     PaymentState,
 )
-from haat.payments.providers import ProviderPayment, Providers
+from haat.payments.providers import NotPaid, Opened, ProviderPayment, Providers, ReturnUrls
 from haat.payments.schemas import PaymentIn
 
 _NAMESPACE = uuid.UUID("4f1c7a52-6b1e-4d55-9a39-2c8f0e5d7b10")  # Haat payments (UUID 5)
@@ -45,6 +48,13 @@ _NAMESPACE = uuid.UUID("4f1c7a52-6b1e-4d55-9a39-2c8f0e5d7b10")  # Haat payments 
 
 class IdempotencyKeyReused(Unprocessable):
     code, title = "idempotency_key_reused", "This Idempotency-Key was used for another request"
+
+
+class AmountMismatch(Conflict):
+    code, title = (
+        "payment_amount_mismatch",
+        "The provider received another amount than this payment's; it was not counted",
+    )
 
 
 class PaymentUnderWay(Conflict):
@@ -119,13 +129,31 @@ async def open_payment(
     confirmed at once. Returns ``(payment, created)``; a replay returns the first payment.
 
     ``request_hash`` replaces the hash of ``(order_id, data)`` that tells a replay from a
-    reuse of the key (a counter sale hashes its whole body).
+    reuse of the key (a counter sale hashes its whole body). A browser paying on the
+    provider's hosted page opens it with `open_checkout`.
 
     Raises 401; 404 (order not visible); 403 (not its buyer, or staff of an order with a
     buyer); 409 (order closed or paid, milestone not pending, another payment pending);
     422 (milestone missing or foreign, key reused with another body); 503 (provider not
     configured); 502 (the provider refused).
     """
+    payment, created, _ = await _open(
+        session, actor, providers, order_id, data, idempotency_key, request_hash, None
+    )
+    return payment, created
+
+
+async def _open(
+    session: AsyncSession,
+    actor: Actor,
+    providers: Providers,
+    order_id: uuid.UUID,
+    data: PaymentIn,
+    idempotency_key: str,
+    request_hash: str | None,
+    back: ReturnUrls | None,
+) -> tuple[Payment, bool, Opened | None]:
+    """`open_payment`, also returning what the provider opened (None for a replay)."""
     user_id = actor.require_user()
     payment_id = payment_id_for(user_id, idempotency_key)
     digest = request_hash or body_hash({"order_id": str(order_id), **data.model_dump(mode="json")})
@@ -133,7 +161,7 @@ async def open_payment(
     if previous is not None:
         if previous.request_hash != digest:
             raise IdempotencyKeyReused()
-        return previous, False
+        return previous, False, None
     access = await order_access(session, actor, order_id, lock=True)
     counter = _is_counter_payment(access, actor)
     if not (access.buyer or counter):
@@ -176,12 +204,37 @@ async def open_payment(
         await session.flush()  # claims the key: a concurrent twin waits here, then fails
     except IntegrityError:
         raise Conflict("This payment is already being opened; retry") from None
-    opened = await provider.open(ProviderPayment.of(payment, order.number))
+    opened = await provider.open(ProviderPayment.of(payment, order.number), back)
     payment.provider_reference, payment.client_secret = opened.reference, opened.client_secret
     await session.flush()
     if counter:
         await fund_payment(session, providers, payment, order, user_id)
-    return payment, True
+    return payment, True, opened
+
+
+async def open_checkout(
+    session: AsyncSession,
+    actor: Actor,
+    providers: Providers,
+    order_id: uuid.UUID,
+    data: PaymentIn,
+    idempotency_key: str,
+    back: ReturnUrls,
+) -> tuple[Payment, str | None]:
+    """`open_payment` for the buyer's browser, which comes back to ``back``. Returns the
+    payment and the provider's hosted page to redirect the browser to (Stripe Checkout; for
+    a replay, the same page while it is open), or None where the browser goes on otherwise
+    (manual, Razorpay's form). Raises what `open_payment` raises."""
+    payment, _, opened = await _open(
+        session, actor, providers, order_id, data, idempotency_key, None, back
+    )
+    if opened is not None:
+        return payment, opened.redirect_url
+    if payment.status != PaymentState.PENDING:
+        return payment, None
+    return payment, await providers.get(payment.provider).checkout_url(
+        await snapshot(session, payment)
+    )
 
 
 def _is_counter_payment(access: OrderAccess, actor: Actor) -> bool:
@@ -254,17 +307,68 @@ async def razorpay_callback(
     session: AsyncSession, actor: Actor, providers: Providers, fields: Mapping[str, str]
 ) -> Payment:
     """The buyer's browser hands over Razorpay Checkout's signed result. The signature is
-    verified and the payment fetched from Razorpay before it counts. Raises 400 (bad
-    signature), 404 (no such payment of the caller's), 502, 503."""
-    payment = await session.scalar(
-        select(Payment).where(
+    verified and the payment fetched from Razorpay before it counts (`checkout_return`).
+    Raises 400 (bad signature), 404 (no such payment of the caller's), 409, 502, 503."""
+    payment_id = await session.scalar(
+        select(Payment.id).where(
             Payment.provider == PaymentProvider.RAZORPAY,
             Payment.provider_reference == fields.get("razorpay_order_id"),
         )
     )
+    if payment_id is None:
+        raise NotFound("No such payment")
+    return await checkout_return(session, actor, providers, payment_id, fields)
+
+
+async def checkout_return(
+    session: AsyncSession,
+    actor: Actor,
+    providers: Providers,
+    payment_id: uuid.UUID,
+    fields: Mapping[str, str],
+) -> Payment:
+    """The buyer's browser is back from the provider's hosted checkout with ``fields``
+    (Razorpay's signed ids, Stripe's ``session_id``): the provider is asked what it received
+    (`funding.settle_checkout`), which counts once however often the browser comes back or
+    a webhook came first. A payment that has not been paid stays pending.
+
+    Raises 404 (no such payment of the caller's), 400 (the fields do not verify or name
+    another payment), `NotPaid` (409: not paid), `AmountMismatch` (409: the provider
+    received another amount or currency; nothing counted), 502, 503."""
+    payment = await session.get(Payment, payment_id)
     if payment is None or payment.payer_id != actor.require_user():
         raise NotFound("No such payment")
-    captured = await providers.get(PaymentProvider.RAZORPAY).verify_checkout(fields)
-    await record_capture(session, providers, payment, captured, actor.user_id)
+    outcome = await settle_checkout(session, providers, payment, fields, actor.user_id)
+    if outcome == "amount_mismatch":
+        raise AmountMismatch("The provider received another amount or currency than this payment's")
     await session.refresh(payment)
     return payment
+
+
+async def resume_checkout(
+    session: AsyncSession, actor: Actor, providers: Providers, payment_id: uuid.UUID
+) -> tuple[Payment, str | None]:
+    """The buyer goes back to the provider's hosted page of their pending payment. Returns
+    the page's URL, or None when it can no longer be paid there; the payment is then
+    settled by what the provider says: paid meanwhile (recorded), or expired (failed, so
+    that the buyer may pay anew). Raises 404 (not the caller's pending payment with a hosted
+    page), 409 (the provider received another amount), 502, 503."""
+    payment, access = await readable_payment(session, actor, payment_id)
+    if not access.buyer or payment.status != PaymentState.PENDING:
+        raise NotFound("No such payment")
+    provider = providers.get(payment.provider)
+    if not provider.redirects:
+        raise NotFound("No such payment")
+    url = await provider.checkout_url(await snapshot(session, payment))
+    if url is not None:
+        return payment, url
+    try:
+        outcome = await settle_checkout(session, providers, payment, {}, actor.user_id)
+    except NotPaid as exc:
+        if exc.expired:
+            await fail_payment(session, payment, actor.user_id)
+        return payment, None
+    if outcome == "amount_mismatch":
+        raise AmountMismatch("The provider received another amount or currency than this payment's")
+    await session.refresh(payment)
+    return payment, None

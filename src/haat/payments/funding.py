@@ -1,8 +1,9 @@
 """Money arriving: a payment succeeds, its amount goes into the order's escrow, and the
 order's ``payment_status`` follows its payments.
 
-A payment succeeds only through its provider's verified webhook or callback, or (manual) the
-seller's staff confirming it. Money that arrives for something no longer payable (an order
+A payment succeeds only through its provider's verified webhook or callback (a hosted
+checkout read back from the provider, `settle_checkout`), or (manual) the seller's staff
+confirming it. Money that arrives for something no longer payable (an order
 cancelled meanwhile, a milestone another payment funded first) is taken into the books and
 refunded at once, so that no rupee is kept without a reason nor lost from the ledger.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,13 +59,16 @@ async def fund_payment(
     actor_id: uuid.UUID | None,
     *,
     provider_payment_id: str | None = None,
+    provider_reference: str | None = None,
     into_escrow: bool = True,
 ) -> None:
     """Mark ``payment`` succeeded (compare-and-set from pending, failed or cancelled) and post
     its money into the order's escrow. With ``into_escrow`` (the normal case) its milestone
     becomes funded, a Razorpay Route transfer is put on hold for the seller, a whole-order
     payment of an order already delivered is released at once, and the order's
-    ``payment_status`` follows. Raises `InvalidTransition` (409) when it already succeeded."""
+    ``payment_status`` follows. ``provider_reference`` replaces the recorded one (a Stripe
+    Checkout Session's PaymentIntent). Raises `InvalidTransition` (409) when it already
+    succeeded."""
     now = utcnow()
     result = await session.execute(
         update(Payment)
@@ -77,6 +82,7 @@ async def fund_payment(
             updated_at=now,
             confirmed_by=actor_id,
             provider_payment_id=provider_payment_id or Payment.provider_payment_id,
+            provider_reference=provider_reference or Payment.provider_reference,
         )
         .execution_options(synchronize_session=False)
     )
@@ -125,7 +131,8 @@ async def record_capture(
     captured: Captured,
     actor_id: uuid.UUID | None,
 ) -> str:
-    """Apply money a provider verifiably received for ``payment``. Returns the outcome:
+    """Apply money a provider verifiably received for ``payment`` (its ``reference`` becomes
+    the payment's, its ``payment_id`` the provider payment id). Returns the outcome:
     ``already_settled`` (a replay: nothing done), ``amount_mismatch`` (not counted; logged
     for the operator), ``funded``, or ``late_refunded`` (no longer payable: taken into the
     books and refunded through the provider at once)."""
@@ -143,11 +150,10 @@ async def record_capture(
         return "amount_mismatch"
     order = await session.get(Order, payment.order_id, with_for_update=True, populate_existing=True)
     assert order is not None  # payments.order_id is a foreign key
-    if await is_payable(session, payment, order):
-        await fund_payment(
-            session, providers, payment, order, actor_id, provider_payment_id=captured.payment_id
-        )
-        return "funded"
+    await session.refresh(payment)  # under the order's lock: a concurrent twin has finished
+    if payment.status in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
+        return "already_settled"
+    into_escrow = await is_payable(session, payment, order)
     await fund_payment(
         session,
         providers,
@@ -155,12 +161,41 @@ async def record_capture(
         order,
         actor_id,
         provider_payment_id=captured.payment_id,
-        into_escrow=False,
+        provider_reference=captured.reference,
+        into_escrow=into_escrow,
     )
+    if into_escrow:
+        return "funded"
     await refund_payment(
         session, providers, payment, order, actor_id, "arrived after it was no longer due"
     )
     return "late_refunded"
+
+
+async def snapshot(session: AsyncSession, payment: Payment) -> ProviderPayment:
+    """What ``payment``'s provider needs to know of it (with its order's number)."""
+    number = await session.scalar(select(Order.number).where(Order.id == payment.order_id))
+    assert number is not None  # payments.order_id is a foreign key
+    return ProviderPayment.of(payment, number)
+
+
+async def settle_checkout(
+    session: AsyncSession,
+    providers: Providers,
+    payment: Payment,
+    fields: Mapping[str, str],
+    actor_id: uuid.UUID | None,
+) -> str:
+    """Read ``payment``'s hosted checkout back from its provider (`Provider.verify_checkout`;
+    ``fields`` from the buyer's browser, empty for a webhook) and apply what it received
+    (`record_capture`, whose outcome is returned). A payment already settled is left alone
+    (``already_settled``) without asking the provider. Raises `BadSignature` (400),
+    `NotPaid` (409), `ProviderError` (502)."""
+    if payment.status in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
+        return "already_settled"
+    provider = providers.get(payment.provider)
+    captured = await provider.verify_checkout(await snapshot(session, payment), fields)
+    return await record_capture(session, providers, payment, captured, actor_id)
 
 
 async def fail_payment(session: AsyncSession, payment: Payment, actor_id: uuid.UUID | None) -> bool:

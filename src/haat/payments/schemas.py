@@ -100,7 +100,8 @@ class PaymentOut(BaseModel):
     amount_minor: int
     currency: str
     provider_reference: str | None = Field(
-        description="Stripe PaymentIntent (pi_...) or Razorpay order (order_...)"
+        description="Stripe PaymentIntent (pi_...; a Checkout Session, cs_..., until it is"
+        " paid) or Razorpay order (order_...)"
     )
     provider_payment_id: str | None
     transfer_reference: str | None

@@ -10,15 +10,16 @@ provider does not retry them.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.payments.funding import fail_payment, record_capture
+from haat.payments.funding import fail_payment, record_capture, settle_checkout
 from haat.payments.models import Payment, PaymentProvider, ProviderEvent
-from haat.payments.providers import Providers, WebhookEvent
+from haat.payments.providers import NotPaid, Providers, WebhookEvent
 
 log = logging.getLogger("haat.payments")
 
@@ -55,14 +56,37 @@ async def _apply(
 ) -> str:
     if event.outcome == "ignored":
         return "ignored"
+    payment = await _payment_of(session, name, event)
+    if payment is None:
+        return "unknown_payment"
+    if event.outcome == "failed":
+        return "failed" if await fail_payment(session, payment, None) else "already_settled"
+    if event.outcome == "checkout":
+        try:
+            return await settle_checkout(session, providers, payment, {}, None)
+        except NotPaid:
+            return "not_paid"
+    assert event.captured is not None
+    return await record_capture(session, providers, payment, event.captured, None)
+
+
+async def _payment_of(
+    session: AsyncSession, name: PaymentProvider, event: WebhookEvent
+) -> Payment | None:
+    """The payment the event is about: by its recorded reference, else, for a completed
+    hosted checkout, by the Haat payment id it carries (a Stripe Checkout Session whose
+    PaymentIntent has already replaced it, the return having come first). That payment is
+    then read back from the provider by what it has recorded, never by the event."""
     payment = await session.scalar(
         select(Payment).where(
             Payment.provider == name, Payment.provider_reference == event.reference
         )
     )
-    if payment is None:
-        return "unknown_payment"
-    if event.outcome == "failed":
-        return "failed" if await fail_payment(session, payment, None) else "already_settled"
-    assert event.captured is not None
-    return await record_capture(session, providers, payment, event.captured, None)
+    if payment is not None or event.outcome != "checkout" or not event.payment_id:
+        return payment
+    try:
+        payment_id = uuid.UUID(event.payment_id)
+    except ValueError:
+        return None
+    found = await session.get(Payment, payment_id)
+    return found if found is not None and found.provider == name else None

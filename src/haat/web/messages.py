@@ -44,6 +44,17 @@ def error_message(viewer: Viewer, code: str, detail: str, status: int = 400) -> 
             "This price follows the metal rate: change the weight, purity or making charge "
             "under Jewellery pricing instead."
         ),
+        "payment_provider_error": _(
+            "The payment provider refused or could not be reached. Please try again in a moment."
+        ),
+        "payment_provider_not_configured": _(
+            "This seller's payment provider is not available right now."
+        ),
+        "payment_amount_mismatch": _(
+            "The amount received does not match this payment, so it was not counted."
+            " Please contact the seller."
+        ),
+        "bad_signature": _("This payment confirmation could not be verified."),
     }
     if code in known:
         return known[code]

@@ -28,6 +28,7 @@ from haat.web.routes import (
     seller_products,
     store,
     store_payments,
+    store_stripe,
 )
 from haat.web.security import SecurityHeadersMiddleware, session_signing_key
 from haat.web.static_files import PrecompressedStaticFiles
@@ -67,6 +68,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         chat,
         store_payments,
         seller_jewellery,  # before seller_products: its /products/{id}/{action} is greedier
+        store_stripe,
         seller_products,
         seller_orders,
         seller_khata,

@@ -1,10 +1,12 @@
-"""A fake of the Stripe API calls Haat makes: PaymentIntents (create, cancel), Transfers and
-their reversals, Refunds. Form-encoded requests, Bearer secret key, ``Idempotency-Key``
-replays, Stripe's error envelope. Test helpers pay an intent and build the event Stripe would
-send."""
+"""A fake of the Stripe API calls Haat makes: PaymentIntents (create, cancel), Checkout
+Sessions (create, retrieve with ``expand``, expire) and their hosted page, Transfers and their
+reversals, Refunds. Form-encoded requests, Bearer secret key, ``Idempotency-Key`` replays,
+Stripe's error envelope. Test helpers pay an intent or a session and build the event Stripe
+would send."""
 
 from __future__ import annotations
 
+import html
 import secrets
 import threading
 import time
@@ -12,7 +14,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 
@@ -21,15 +23,27 @@ def _id(prefix: str) -> str:
 
 
 def _unflatten(form: dict[str, str]) -> dict[str, Any]:
-    """``metadata[a]=1`` → ``{"metadata": {"a": "1"}}`` (one level, as Haat sends)."""
+    """Stripe's form encoding back to objects: ``metadata[a]=1`` → ``{"metadata": {"a":
+    "1"}}``, ``line_items[0][quantity]=1`` → ``{"line_items": [{"quantity": "1"}]}``."""
     out: dict[str, Any] = {}
     for key, value in form.items():
-        if "[" in key:
-            outer, inner = key.rstrip("]").split("[", 1)
-            out.setdefault(outer, {})[inner] = value
-        else:
-            out[key] = value
-    return out
+        head, _, rest = key.partition("[")
+        path = [head, *rest.rstrip("]").split("][")] if rest else [head]
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return _lists(out)
+
+
+def _lists(node: Any) -> Any:
+    """Objects whose keys are all indices (``0``, ``1``...) become lists, depth first."""
+    if not isinstance(node, dict):
+        return node
+    items = {k: _lists(v) for k, v in node.items()}
+    if items and all(k.isdigit() for k in items):
+        return [items[k] for k in sorted(items, key=int)]
+    return items
 
 
 def _error(status: int, message: str, code: str = "invalid_request") -> JSONResponse:
@@ -43,6 +57,7 @@ class FakeStripe:
         self.intents: dict[str, dict[str, Any]] = {}
         self.transfers: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, dict[str, Any], str | None]] = []
         self.fail: dict[str, tuple[int, str]] = {}  # path prefix -> error to answer once
         self._replies: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -54,6 +69,12 @@ class FakeStripe:
                 Route("/v1/transfers", self._create_transfer, methods=["POST"]),
                 Route("/v1/transfers/{id}/reversals", self._reverse, methods=["POST"]),
                 Route("/v1/refunds", self._create_refund, methods=["POST"]),
+                Route("/v1/checkout/sessions", self._create_session, methods=["POST"]),
+                Route("/v1/checkout/sessions/{id}", self._retrieve_session, methods=["GET"]),
+                Route("/v1/checkout/sessions/{id}/expire", self._expire_session, methods=["POST"]),
+                # Stripe Checkout's hosted page (checkout.stripe.com in real life).
+                Route("/pay/{id}", self._checkout_page, methods=["GET"]),
+                Route("/pay/{id}", self._checkout_pay, methods=["POST"]),
                 # Like Stripe's test helpers: pay an intent, get the event Stripe would send.
                 Route("/v1/test_helpers/payment_intents/{id}/pay", self._pay, methods=["POST"]),
             ]
@@ -78,6 +99,35 @@ class FakeStripe:
         intent.update(status="succeeded", latest_charge=_id("ch"), amount_received=intent["amount"])
         return self.event("payment_intent.succeeded", intent)
 
+    def pay_session(self, session_id: str, amount_minor: int | None = None) -> dict[str, Any]:
+        """The buyer pays the session on Stripe's page (``amount_minor`` forges what Stripe
+        received): a succeeded PaymentIntent with a charge is made; returns the
+        ``checkout.session.completed`` event."""
+        session = self.sessions[session_id]
+        line = session["line_items"][0]["price_data"]
+        intent_data = session.get("payment_intent_data", {})
+        intent_id = _id("pi")
+        received = int(line["unit_amount"]) if amount_minor is None else amount_minor
+        self.intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": received,
+            "amount_received": received,
+            "currency": line["currency"],
+            "status": "succeeded",
+            "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}",
+            "transfer_group": intent_data.get("transfer_group"),
+            "metadata": intent_data.get("metadata", {}),
+            "latest_charge": _id("ch"),
+        }
+        session.update(status="complete", payment_status="paid", payment_intent=intent_id, url=None)
+        return self.event("checkout.session.completed", session)
+
+    def expire_session(self, session_id: str) -> dict[str, Any]:
+        """The session's lifetime ran out: returns the ``checkout.session.expired`` event."""
+        self.sessions[session_id].update(status="expired", url=None)
+        return self.event("checkout.session.expired", self.sessions[session_id])
+
     def decline(self, intent_id: str) -> dict[str, Any]:
         intent = self.intents[intent_id]
         intent["status"] = "requires_payment_method"
@@ -86,7 +136,8 @@ class FakeStripe:
     # --- the API ------------------------------------------------------------------------
 
     async def _begin(self, request: Request) -> tuple[dict[str, Any], JSONResponse | None]:
-        form = _unflatten({k: str(v) for k, v in (await request.form()).items()})
+        fields = request.query_params if request.method == "GET" else await request.form()
+        form = _unflatten({k: str(v) for k, v in fields.items()})
         key = request.headers.get("idempotency-key")
         self.requests.append((request.method, request.url.path, form, key))
         if request.headers.get("authorization") != f"Bearer {self.secret_key}":
@@ -211,3 +262,102 @@ class FakeStripe:
         }
         self.refunds[refund["id"]] = refund
         return self._reply(request, refund)
+
+    # --- Checkout Sessions --------------------------------------------------------------
+
+    def _expanded(self, session: dict[str, Any], expand: list[str]) -> dict[str, Any]:
+        """The session with ``payment_intent`` (and its ``latest_charge``) as objects when
+        asked for, as Stripe's ``expand[]`` does."""
+        out = dict(session)
+        intent = self.intents.get(session.get("payment_intent") or "")
+        if intent and any(e.startswith("payment_intent") for e in expand):
+            out["payment_intent"] = dict(intent)
+            if "payment_intent.latest_charge" in expand and intent["latest_charge"]:
+                out["payment_intent"]["latest_charge"] = {
+                    "id": intent["latest_charge"],
+                    "object": "charge",
+                    "amount": intent["amount_received"],
+                    "currency": intent["currency"],
+                    "payment_intent": intent["id"],
+                }
+        return out
+
+    async def _create_session(self, request: Request) -> JSONResponse:
+        form, early = await self._begin(request)
+        if early:
+            return early
+        lines = form.get("line_items")
+        if form.get("mode") != "payment" or not isinstance(lines, list) or len(lines) != 1:
+            return _error(400, "A payment-mode session needs line_items", "parameter_missing")
+        if "{CHECKOUT_SESSION_ID}" not in form.get("success_url", "") or not form.get("cancel_url"):
+            return _error(400, "success_url and cancel_url are required", "parameter_missing")
+        price = lines[0]["price_data"]
+        session_id = _id("cs_test")
+        base = str(request.base_url).rstrip("/")
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": "payment",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": int(price["unit_amount"]) * int(lines[0]["quantity"]),
+            "currency": price["currency"],
+            "client_reference_id": form.get("client_reference_id"),
+            "metadata": form.get("metadata", {}),
+            "payment_intent": None,
+            "success_url": form["success_url"],
+            "cancel_url": form["cancel_url"],
+            "url": f"{base}/pay/{session_id}",
+            "line_items": lines,
+            "payment_intent_data": form.get("payment_intent_data", {}),
+        }
+        with self._lock:
+            self.sessions[session_id] = session
+        return self._reply(request, session)
+
+    def _session(self, request: Request) -> dict[str, Any] | None:
+        return self.sessions.get(request.path_params["id"])
+
+    async def _retrieve_session(self, request: Request) -> JSONResponse:
+        form, early = await self._begin(request)
+        session = self._session(request)
+        if early or session is None:
+            return early or _error(404, "No such checkout.session", "resource_missing")
+        return JSONResponse(self._expanded(session, list(form.get("expand", []))))
+
+    async def _expire_session(self, request: Request) -> JSONResponse:
+        _, early = await self._begin(request)
+        session = self._session(request)
+        if early or session is None:
+            return early or _error(404, "No such checkout.session", "resource_missing")
+        if session["status"] != "open":
+            return _error(400, "This Checkout Session is not open", "checkout_session_expired")
+        session.update(status="expired", url=None)
+        return self._reply(request, session)
+
+    async def _checkout_page(self, request: Request) -> HTMLResponse:
+        """Stripe's hosted page: the amount, a Pay button and a link back to the shop."""
+        session = self._session(request)
+        if session is None or session["status"] != "open":
+            return HTMLResponse("<!doctype html><title>Expired</title>", status_code=404)
+        name = session["line_items"][0]["price_data"]["product_data"]["name"]
+        amount = f"{session['amount_total']} {session['currency'].upper()}"
+        return HTMLResponse(
+            "<!doctype html><html lang=en><title>Stripe Checkout (fake)</title>"
+            '<link rel=icon href="data:,"><body>'
+            f"<h1>{html.escape(name)}</h1><p class=amount>{html.escape(amount)}</p>"
+            f'<form method="post" action="/pay/{session["id"]}">'
+            '<button type="submit">Pay</button></form>'
+            f'<a href="{html.escape(session["cancel_url"])}">Back</a></body></html>'
+        )
+
+    async def _checkout_pay(self, request: Request) -> Response:
+        """The buyer paid: back to the merchant's success_url with the session's id."""
+        session = self._session(request)
+        if session is None or session["status"] != "open":
+            return HTMLResponse("<!doctype html><title>Expired</title>", status_code=404)
+        success = session["success_url"]
+        self.pay_session(session["id"])
+        return RedirectResponse(
+            success.replace("{CHECKOUT_SESSION_ID}", session["id"]), status_code=303
+        )

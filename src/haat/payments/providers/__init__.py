@@ -5,16 +5,20 @@ configured ones from settings: ``manual`` always, ``stripe`` with ``STRIPE_SECRE
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from haat.config import Settings
 from haat.payments.models import PaymentProvider
 from haat.payments.providers.base import (
     BadSignature,
     Captured,
+    NotPaid,
     Opened,
     Provider,
     ProviderError,
     ProviderNotConfigured,
     ProviderPayment,
+    ReturnUrls,
     WebhookEvent,
 )
 from haat.payments.providers.manual import ManualProvider
@@ -24,14 +28,22 @@ from haat.payments.providers.stripe import StripeProvider
 __all__ = [
     "BadSignature",
     "Captured",
+    "NotPaid",
     "Opened",
     "Provider",
     "ProviderError",
     "ProviderNotConfigured",
     "ProviderPayment",
     "Providers",
+    "ReturnUrls",
     "WebhookEvent",
 ]
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Providers:
@@ -47,6 +59,11 @@ class Providers:
         self.razorpay_checkout_url = (
             settings.razorpay_api_base or "https://api.razorpay.com"
         ).rstrip("/") + "/v1/checkout/embedded"
+        # The origin of Stripe Checkout's hosted page (the API's own for a local fake): the
+        # order page's form that redirects there must be allowed to (CSP form-action).
+        self.stripe_checkout_origin = _origin(
+            settings.stripe_api_base or "https://checkout.stripe.com"
+        )
         self._providers: dict[PaymentProvider, Provider] = {
             PaymentProvider.MANUAL: ManualProvider()
         }

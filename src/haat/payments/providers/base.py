@@ -1,6 +1,7 @@
 """The one interface every payment provider implements, and the shapes it speaks in.
 
-A provider opens a payment (an object the buyer pays against), and later moves money the
+A provider opens a payment (an object the buyer pays against; for a browser, optionally a
+hosted page the buyer is redirected to and sent back from), and later moves money the
 platform holds: an optional hold at funding (Razorpay Route), the seller's transfer on
 release, the refund, the cancellation of an unpaid attempt. It also verifies and reads its
 webhooks. Providers never touch the database: the services in `haat.payments` record what
@@ -41,6 +42,17 @@ class BadSignature(HaatError):
     status, code, title = 400, "bad_signature", "The signature does not verify"
 
 
+class NotPaid(HaatError):
+    """The provider's hosted checkout has not (yet) received the money (409); ``expired``
+    when it can no longer be paid there."""
+
+    status, code, title = 409, "payment_not_completed", "The provider has not received this payment"
+
+    def __init__(self, detail: str | None = None, *, expired: bool = False) -> None:
+        super().__init__(detail, expired=expired)
+        self.expired = expired
+
+
 @dataclass(frozen=True)
 class ProviderPayment:
     """What a provider needs to know of a payment (a snapshot of its row)."""
@@ -73,12 +85,25 @@ class ProviderPayment:
 
 
 @dataclass(frozen=True)
+class ReturnUrls:
+    """Where a provider's hosted payment page sends the buyer's browser back to: ``success``
+    after paying (the provider may add its own query parameters, such as Stripe's
+    ``session_id``) and ``cancel`` when the buyer leaves without paying. Absolute URLs."""
+
+    success: str
+    cancel: str
+
+
+@dataclass(frozen=True)
 class Opened:
     """The provider's object the buyer pays against (None for manual payments) and what the
-    buyer's browser needs to pay it (Stripe's client secret)."""
+    buyer's browser needs to pay it: Stripe's client secret (a PaymentIntent confirmed by
+    Stripe.js or a mobile SDK) or ``redirect_url``, the hosted page to send it to (a Stripe
+    Checkout Session)."""
 
     reference: str | None
     client_secret: str | None = None
+    redirect_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,26 +121,37 @@ class Captured:
 @dataclass(frozen=True)
 class WebhookEvent:
     """A verified webhook: ``outcome`` says what it means for a payment (``succeeded`` with
-    ``captured``, ``failed`` with ``reference``) or ``ignored`` for every other event type."""
+    ``captured``; ``failed`` with ``reference``; ``checkout``: the hosted checkout
+    ``reference`` completed, to be read back with `Provider.verify_checkout` before it counts)
+    or ``ignored`` for every other event type. ``payment_id``, for ``checkout``: Haat's
+    payment id as the checkout carries it (Stripe's ``client_reference_id``), which finds the
+    payment once its reference is no longer the checkout's (the PaymentIntent replaced it)."""
 
     id: str
     type: str
-    outcome: Literal["succeeded", "failed", "ignored"]
+    outcome: Literal["succeeded", "failed", "checkout", "ignored"]
     reference: str | None = None
     captured: Captured | None = None
+    payment_id: str | None = None
 
 
 class Provider(ABC):
     """A payment provider. ``online`` providers hold the buyer's money in the platform's
-    account (so the ledger debits ``platform:cash``); the manual one does not."""
+    account (so the ledger debits ``platform:cash``); the manual one does not. Those that
+    ``redirect`` send a browser to their hosted page (`open` with return URLs,
+    `checkout_url`) and read the result back (`verify_checkout`)."""
 
     name: ClassVar[PaymentProvider]
     online: ClassVar[bool]
     needs_account: ClassVar[bool] = True
+    redirects: ClassVar[bool] = False  # a browser pays on a hosted page it is redirected to
 
     @abstractmethod
-    async def open(self, payment: ProviderPayment) -> Opened:
-        """Create the object the buyer pays against. Raises `ProviderError`."""
+    async def open(self, payment: ProviderPayment, back: ReturnUrls | None = None) -> Opened:
+        """Create the object the buyer pays against. With ``back`` (a browser will pay it),
+        a provider with a hosted page reached by redirect (Stripe Checkout) opens that page
+        and returns its ``redirect_url``; the others ignore it (Razorpay's page is given its
+        URLs by the browser's form). Raises `ProviderError`."""
 
     async def hold(self, payment: ProviderPayment, share_minor: int) -> str | None:
         """At funding: put the seller's share aside for the seller, not yet payable (Razorpay
@@ -136,10 +172,20 @@ class Provider(ABC):
         """Cancel an attempt nobody has paid yet (nothing to do by default)."""
         return None
 
-    async def verify_checkout(self, fields: Mapping[str, str]) -> Captured:
-        """Verify the buyer's checkout callback (Razorpay Checkout's signed ids) and return
-        what was paid. Raises `BadSignature` (400) or `ProviderError` (502)."""
+    async def verify_checkout(
+        self, payment: ProviderPayment, fields: Mapping[str, str]
+    ) -> Captured:
+        """Check with the provider that ``payment`` was paid on its checkout and return what
+        was received: ``fields`` are what the buyer's browser brought back (Razorpay
+        Checkout's signed ids, Stripe's ``session_id``), or empty when a webhook asks. Raises
+        `BadSignature` (400: the fields do not verify or name another payment), `NotPaid`
+        (409) or `ProviderError` (502)."""
         raise BadSignature(f"{self.name.value} has no checkout callback")
+
+    async def checkout_url(self, payment: ProviderPayment) -> str | None:
+        """The hosted page where the buyer can still pay ``payment`` (an open Stripe Checkout
+        Session), or None when there is none or it can no longer be paid there."""
+        return None
 
     def webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify a webhook's signature and read it. Raises `BadSignature` (400)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from haat.payments.models import PaymentProvider
-from haat.payments.providers.base import Opened, Provider, ProviderPayment
+from haat.payments.providers.base import Opened, Provider, ProviderPayment, ReturnUrls
 
 
 class ManualProvider(Provider):
@@ -15,7 +15,7 @@ class ManualProvider(Provider):
     online: ClassVar[bool] = False
     needs_account: ClassVar[bool] = False
 
-    async def open(self, payment: ProviderPayment) -> Opened:
+    async def open(self, payment: ProviderPayment, back: ReturnUrls | None = None) -> Opened:
         return Opened(reference=None)
 
     async def release(self, payment: ProviderPayment, share_minor: int) -> str | None:

@@ -31,6 +31,7 @@ from haat.payments.providers.base import (
     Provider,
     ProviderError,
     ProviderPayment,
+    ReturnUrls,
     WebhookEvent,
 )
 
@@ -74,7 +75,7 @@ class RazorpayProvider(Provider):
         except _ERRORS as exc:
             raise ProviderError(f"Razorpay refused to {what}: {exc}", provider="razorpay") from exc
 
-    async def open(self, payment: ProviderPayment) -> Opened:
+    async def open(self, payment: ProviderPayment, back: ReturnUrls | None = None) -> Opened:
         order = await self._call(
             "create the order",
             self.client.order.create,
@@ -90,9 +91,14 @@ class RazorpayProvider(Provider):
         )
         return Opened(reference=str(order["id"]))
 
-    async def verify_checkout(self, fields: Mapping[str, str]) -> Captured:
-        """Check the callback's signature, then fetch the payment (capturing it when it is
-        only authorized) so that the amount counted is Razorpay's, not the browser's."""
+    async def verify_checkout(
+        self, payment: ProviderPayment, fields: Mapping[str, str]
+    ) -> Captured:
+        """Check the callback's signature and that it names ``payment``'s Razorpay order,
+        then fetch the payment (capturing it when it is only authorized) so that the amount
+        counted is Razorpay's, not the browser's."""
+        if fields.get("razorpay_order_id") != payment.reference:
+            raise BadSignature("This Razorpay checkout result is for another order")
         try:
             self.client.utility.verify_payment_signature(dict(fields))
         except (SignatureVerificationError, KeyError) as exc:

@@ -29,7 +29,7 @@ from haat.payments.schemas import PaymentIn
 from haat.web import prices
 from haat.web.forms import form_values, validate
 from haat.web.messages import error_message
-from haat.web.routes import page_router, store_payments
+from haat.web.routes import page_router, store_payments, store_stripe
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer, safe_next
 
@@ -352,15 +352,21 @@ async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSess
     history = await orders.history(session, viewer.actor, order_id)
     names = await businesses.business_names(session, [order.business_id])
     targets = status.allowed_targets(order.status, staff=False, buyer=True)
+    money = await store_payments.order_money(session, viewer.actor, order)
     context = {
         "order": order,
-        "money": await store_payments.order_money(session, viewer.actor, order),
+        "money": money,
         "staff": False,
         "history": history,
         "business_name": names.get(order.business_id, ""),
         "targets": targets,
     }
-    return render(viewer, "store/order.html", context)
+    return render(
+        viewer,
+        "store/order.html",
+        context,
+        headers=store_stripe.page_headers(viewer.request, money.provider),
+    )
 
 
 @router.post("/orders/{order_id:uuid}/status")

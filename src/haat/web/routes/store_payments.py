@@ -1,7 +1,10 @@
 """Paying orders from the storefront: a manual payment (cash on delivery, UPI, bank
-transfer) or Razorpay's hosted checkout, for the whole order or one escrow milestone, and
-releasing a funded milestone. Every step goes through `haat.payments` (`charges`, `escrow`);
-these routes only turn forms into those calls.
+transfer), Stripe Checkout or Razorpay's hosted checkout, for the whole order or one escrow
+milestone, and releasing a funded milestone. Every step goes through `haat.payments`
+(`charges`, `escrow`); these routes only turn forms into those calls.
+
+Stripe Checkout: the pay form's POST opens a Checkout Session and answers 303 to its hosted
+page; the way back is in `store_stripe`.
 
 Razorpay's hosted checkout (``POST {api}/v1/checkout/embedded``) posts its signed result back
 to ``/payments/razorpay/return/{token}`` from Razorpay's own page. That cross-site POST carries
@@ -32,7 +35,7 @@ from haat.payments.models import Milestone, Payment, PaymentMethod, PaymentProvi
 from haat.payments.providers import Providers
 from haat.payments.schemas import PaymentIn
 from haat.web.messages import error_message
-from haat.web.routes import page_router
+from haat.web.routes import page_router, store_stripe
 from haat.web.routes.seller_products import portal
 from haat.web.security import CONTENT_SECURITY_POLICY, session_signing_key
 from haat.web.templating import render
@@ -58,7 +61,7 @@ class OrderMoney:
 
     @property
     def payable_online(self) -> bool:
-        return self.provider == PaymentProvider.RAZORPAY
+        return self.provider in (PaymentProvider.RAZORPAY, PaymentProvider.STRIPE)
 
 
 async def order_money(session: AsyncSession, actor: Actor, order: Order) -> OrderMoney:
@@ -125,28 +128,33 @@ async def pay_order(
     method: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Open a payment of the order (or of ``milestone_id``) through the seller's provider:
-    a manual one waits for the seller to confirm it; a Razorpay one goes on to Razorpay's
-    checkout. The form's one-off ``idempotency_key`` makes a double click open one payment."""
-    viewer.actor.require_user()
+    a manual one waits for the seller to confirm it; a Stripe one is redirected to Stripe
+    Checkout's page (303); a Razorpay one goes on to Razorpay's checkout. The form's one-off
+    ``idempotency_key`` makes a double click open one payment."""
+    user_id = viewer.actor.require_user()
     back = RedirectResponse(f"/orders/{order_id}", status_code=303)
     chosen = PaymentMethod(method) if method in MANUAL_METHODS else None
     try:
         milestone = uuid.UUID(milestone_id) if milestone_id else None
     except ValueError:
         raise NotFound("No such milestone") from None
+    payment_id = charges.payment_id_for(user_id, idempotency_key)
     try:
-        payment, _ = await charges.open_payment(
+        payment, redirect = await charges.open_checkout(
             session,
             viewer.actor,
             _providers(viewer.request),
             order_id,
             PaymentIn(milestone_id=milestone, method=chosen),
             idempotency_key,
+            store_stripe.return_urls(viewer, order_id, payment_id),
         )
     except HaatError as exc:
         await session.rollback()
         viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
         return back
+    if redirect is not None:
+        return RedirectResponse(redirect, status_code=303)
     if payment.provider == PaymentProvider.RAZORPAY and payment.status == PaymentState.PENDING:
         order = await session.get(Order, order_id)
         assert order is not None
