@@ -181,6 +181,17 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
+def alive(pids: list[int]) -> list[psutil.Process]:
+    """The processes of ``pids`` that still exist (a backend may close as it is listed)."""
+    processes = []
+    for pid in pids:
+        try:
+            processes.append(psutil.Process(pid))
+        except psutil.NoSuchProcess:
+            continue
+    return processes
+
+
 def children_cpu() -> float:
     """CPU seconds of this process's finished children (wrk, once waited for)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -478,7 +489,7 @@ def main() -> None:
             if "spawn_main" in " ".join(w.cmdline())
         ]
         warm = run_wrk(base, warm_file, args.warmup, args.connections)
-        backends = [psutil.Process(p) for p in asyncio.run(backend_pids(DB_URL))]
+        backends = alive(asyncio.run(backend_pids(DB_URL)))
         load_before = load_average()
         app_cpu, db_cpu = cpu_seconds(workers), cpu_seconds(backends)
         spy = profile(workers[0].pid, args.duration) if args.profile else None
