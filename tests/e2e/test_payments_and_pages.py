@@ -128,6 +128,10 @@ async def test_buyer_pays_on_stripe_checkout(
     await buyer.page.wait_for_selector(".flashes >> text=Payment received. Thank you!")
     assert "Paid" in await buyer.page.inner_text(".payment-status")
     assert "Pay with Stripe" not in await buyer.page.inner_text(".payment")
+    # On the phone the order's total stays on screen: no sideways scroll to find it.
+    width = await buyer.page.evaluate("window.innerWidth")
+    total = await buyer.page.locator(".lines tfoot td").bounding_box()
+    assert total is not None and total["x"] + total["width"] <= width
     await buyer.shot("stripe-paid")
     (session,) = [s for s in fake.sessions.values() if s["status"] == "complete"][-1:]
     assert session["payment_intent"] in fake.intents
