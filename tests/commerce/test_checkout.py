@@ -231,3 +231,31 @@ async def test_the_write_takes_all_the_stock_or_writes_nothing(
         for table in (Order, OrderItem, OrderStatusChange):
             assert await s.scalar(select(func.count()).select_from(table)) == 0
         assert await s.scalar(select(func.count()).select_from(CartLine)) == 2
+
+
+async def test_an_empty_cart_does_not_use_up_the_key(
+    client: httpx.AsyncClient, market: dict, factory: Factory
+) -> None:
+    """The key is claimed with the cart read; a 409 for an empty cart takes the claim back,
+    so the same key checks out once the cart is filled."""
+    buyer = market["buyer"]
+    empty = await checkout(client, buyer, key="first-try-key")
+    assert empty.status_code == 409, empty.text
+    await add(client, buyer, market["vase"], 1)
+    assert (await checkout(client, buyer, key="first-try-key")).status_code == 201
+
+
+async def test_a_replay_leaves_a_refilled_cart_alone(
+    client: httpx.AsyncClient, market: dict, factory: Factory
+) -> None:
+    buyer = market["buyer"]
+    await add(client, buyer, market["vase"], 1)
+    first = await checkout(client, buyer, key="once-only-key")
+    assert first.status_code == 201
+    await add(client, buyer, market["shawl"], 1)  # a new cart, then the old request again
+    again = await checkout(client, buyer, key="once-only-key")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert await stock(factory, market["shawl"]) == 2  # nothing taken for the new cart
+    async with factory.session() as s:
+        assert await s.scalar(select(func.count()).select_from(CartLine)) == 1
+        assert await s.scalar(select(func.count()).select_from(Order)) == 1

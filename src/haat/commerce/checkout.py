@@ -83,12 +83,6 @@ CART_FOR_CHECKOUT = (
     .order_by(_products.c.id)
     .with_for_update(of=_products)
 )
-# On PostgreSQL the same read also draws one order-number value per line from the sequence:
-# a cart has at least as many lines as sellers, so the smallest values number the orders
-# (numbers are unique, not gap-free) without a statement of their own.
-CART_FOR_CHECKOUT_PG = CART_FOR_CHECKOUT.add_columns(
-    func.nextval(literal("order_number_seq")).label("number_value")
-)
 EMPTY_CART = delete(_lines).where(_lines.c.user_id == bindparam("user_id"))
 # PostgreSQL writes a checkout in one statement, data-modifying CTEs run on one snapshot
 # (their foreign keys are checked at its end): take the stock, insert the orders, their items
@@ -120,6 +114,16 @@ CLAIM = {
     .on_conflict_do_nothing(index_elements=["user_id", "idempotency_key"])
     .returning(_checkouts.c.id),
 }
+# On PostgreSQL the cart read also claims the key (a data-modifying CTE, run once whatever
+# the SELECT returns; ``claimed`` is NULL on every row when the key was used) and draws one
+# order-number value per line from the sequence: a cart has at least as many lines as
+# sellers, so the smallest values number the orders (unique, not gap-free) without a
+# statement of their own.
+_CLAIMED = CLAIM["postgresql"].cte("claimed")
+CLAIM_AND_READ_PG = CART_FOR_CHECKOUT.add_columns(
+    func.nextval(literal("order_number_seq")).label("number_value"),
+    select(_CLAIMED.c.id).scalar_subquery().label("claimed"),
+)
 PREVIOUS = select(_checkouts.c.id, _checkouts.c.request_hash).where(
     _checkouts.c.user_id == bindparam("user_id"), _checkouts.c.idempotency_key == bindparam("key")
 )
@@ -150,20 +154,44 @@ async def existing_orders(session: AsyncSession, checkout_id: uuid.UUID) -> list
     return [OrderOut.model_validate(order) for order in rows]
 
 
-async def _claim(
-    conn: AsyncConnection, user_id: uuid.UUID, key: str, digest: str
-) -> tuple[uuid.UUID, bool]:
-    """``(checkout id, True)`` for a new key, ``(id of its first use, False)`` for a replay.
-    Raises 422 `IdempotencyKeyReused` for a used key with another body."""
-    new_id = uuid.uuid4()
-    params = {"id": new_id, "user_id": user_id, "key": key, "digest": digest, "now": utcnow()}
-    claimed = (await conn.execute(CLAIM[conn.dialect.name], params)).scalar()
-    if claimed is not None:
-        return new_id, True
+def _claim_params(user_id: uuid.UUID, key: str, digest: str) -> dict[str, Any]:
+    now = utcnow()
+    return {"id": uuid.uuid4(), "user_id": user_id, "key": key, "digest": digest, "now": now}
+
+
+async def _first_use(conn: AsyncConnection, user_id: uuid.UUID, key: str, digest: str) -> uuid.UUID:
+    """The checkout that used ``key`` first (a replay). Raises 422 `IdempotencyKeyReused`
+    when it had another body."""
     previous = (await conn.execute(PREVIOUS, {"user_id": user_id, "key": key})).one()
     if previous.request_hash != digest:
         raise IdempotencyKeyReused()
-    return previous.id, False
+    return uuid.UUID(str(previous.id))
+
+
+async def _claim_and_read(
+    conn: AsyncConnection, user_id: uuid.UUID, key: str, digest: str
+) -> tuple[uuid.UUID, list[Any] | None]:
+    """Claim ``key`` and read the cart with its products locked: ``(checkout id, rows)``
+    for a new key, ``(id of its first use, None)`` for a replay. One statement on
+    PostgreSQL (`CLAIM_AND_READ_PG`), two on SQLite. Raises 409 `CheckoutConflict` for an
+    empty cart, 422 `IdempotencyKeyReused` for a used key with another body."""
+    params = _claim_params(user_id, key, digest)
+    new_id = params["id"]
+    if conn.dialect.name == "postgresql":
+        rows = list((await conn.execute(CLAIM_AND_READ_PG, params)).all())
+        if rows and rows[0].claimed is not None:
+            return new_id, rows
+        # A used key, or an empty cart (whose claim the 409's rollback takes back).
+        first = await _first_use(conn, user_id, key, digest)
+        if first == new_id:
+            raise CheckoutConflict("Your cart is empty")
+        return first, None
+    if (await conn.execute(CLAIM["sqlite"], params)).scalar() is None:
+        return await _first_use(conn, user_id, key, digest), None
+    rows = list((await conn.execute(CART_FOR_CHECKOUT, {"user_id": user_id})).all())
+    if not rows:
+        raise CheckoutConflict("Your cart is empty")
+    return new_id, rows
 
 
 async def checkout(
@@ -179,14 +207,11 @@ async def checkout(
     """
     user_id = actor.require_user()
     conn = await session.connection()
-    checkout_id, created = await _claim(conn, user_id, idempotency_key, request_hash(body))
-    if not created:
+    digest = request_hash(body)
+    checkout_id, rows = await _claim_and_read(conn, user_id, idempotency_key, digest)
+    if rows is None:
         return await existing_orders(session, checkout_id), False
     postgres = conn.dialect.name == "postgresql"
-    read = CART_FOR_CHECKOUT_PG if postgres else CART_FOR_CHECKOUT
-    rows = list((await conn.execute(read, {"user_id": user_id})).all())
-    if not rows:
-        raise CheckoutConflict("Your cart is empty")
     rows.sort(key=lambda r: (r.created_at, r.line_id))  # the buyer's order of the lines
     taxes = await TaxTable.load(conn)
     priced = [(price_line(row, row, taxes), row) for row in rows]
