@@ -37,11 +37,10 @@ from haat.commerce.placing import (
     HISTORY,
     ITEMS,
     ORDERS,
-    array_params,
     insert_from_arrays,
     next_order_numbers,
+    order_array_params,
     order_number,
-    order_rows,
     write_orders,
 )
 from haat.commerce.schemas import CartLineOut, CheckoutIn, OrderItemOut, OrderOut
@@ -241,10 +240,11 @@ async def checkout(
         for number, (business_id, group) in zip(numbers, groups, strict=True)
     ]
     if postgres:
-        params = stock.take_all_params(wanted) | {"user_id": user_id}
-        rows_of = order_rows(actor, made, checkout_id=checkout_id, history_note="checkout")
-        for table, table_rows in zip((ORDERS, ITEMS, HISTORY), rows_of, strict=True):
-            params |= array_params(table, table_rows)
+        params = {
+            **stock.take_all_params(wanted),
+            **order_array_params(actor, made, checkout_id=checkout_id, history_note="checkout"),
+            "user_id": user_id,
+        }
         taken = (await conn.execute(PLACE_PG, params)).scalars()
         stock.refuse_untaken(wanted, set(taken))  # its rollback undoes the whole statement
     else:

@@ -3,7 +3,6 @@ snapshots (title, SKU, price, GST), the totals derived from them, and the first 
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
 from typing import Any
@@ -48,8 +47,9 @@ NEXT_NUMBERS = select(func.nextval(literal("order_number_seq"))).select_from(
     func.generate_series(1, bindparam("count"))
 )
 ORDERS, ITEMS, HISTORY = table_of(Order), table_of(OrderItem), table_of(OrderStatusChange)
-# `write_orders`'s statements, in the order of `order_rows`'s tables.
-INSERTS = (insert(ORDERS), insert(ITEMS), insert(HISTORY))
+# The tables of `order_rows`, in its order, and `write_orders`'s statement for each.
+TABLES = (ORDERS, ITEMS, HISTORY)
+INSERTS = tuple(insert(table) for table in TABLES)
 
 
 async def next_order_numbers(session: AsyncSession, count: int = 1) -> list[str]:
@@ -235,7 +235,6 @@ def _array_type(column: Column[Any]) -> TypeEngine[Any]:
     return column.type
 
 
-@functools.cache
 def insert_from_arrays(table: Table) -> Insert:
     """``INSERT INTO table (...) SELECT ... FROM unnest(:table_col1, :table_col2, ...)``
     (PostgreSQL): any number of rows in one statement of one shape, so it is compiled and
@@ -267,4 +266,20 @@ def array_params(table: Table, rows: list[dict[str, Any]]) -> dict[str, list[Any
         elif isinstance(column.type, Enum):
             values = [None if v is None else str(v) for v in values]
         params[f"{table.name}_{column.name}"] = values
+    return params
+
+
+def order_array_params(
+    actor: Actor,
+    orders: list[OrderOut],
+    *,
+    checkout_id: uuid.UUID | None,
+    history_note: str,
+) -> dict[str, list[Any]]:
+    """`write_orders` as the parameters of `insert_from_arrays` for ``orders``, ``items``
+    and ``history`` (PostgreSQL, one statement: `haat.commerce.checkout.PLACE_PG`)."""
+    rows = order_rows(actor, orders, checkout_id=checkout_id, history_note=history_note)
+    params: dict[str, list[Any]] = {}
+    for table, table_rows in zip(TABLES, rows, strict=True):
+        params |= array_params(table, table_rows)
     return params

@@ -19,7 +19,7 @@ from haat.web import jewellery_form
 from haat.web.forms import form_values
 from haat.web.messages import error_message
 from haat.web.routes import page_router
-from haat.web.routes.seller_products import portal, render_product
+from haat.web.routes.seller_products import after_refusal, portal, render_product
 from haat.web.viewer import CurrentViewer
 
 # Included before `seller_products`, whose `/products/{id}/{action}` would take these paths.
@@ -49,9 +49,7 @@ async def set_jewellery(
         try:
             product = await jewellery.set_jewellery(session, viewer.actor, product_id, spec)
         except HaatError as exc:
-            await session.rollback()  # expires what was loaded: load the business again
-            business, role = await portal(viewer, session, business_id)
-            message = error_message(viewer, exc.code, exc.detail, exc.status)
+            business, role, message = await after_refusal(viewer, session, business_id, exc)
             status_code = exc.status
         else:
             new_price = format_money(product.price_minor, product.currency, viewer.lang.locale)
@@ -90,9 +88,7 @@ async def remove_jewellery(
     try:
         await jewellery.remove_jewellery(session, viewer.actor, product_id)
     except HaatError as exc:
-        await session.rollback()
-        business, role = await portal(viewer, session, business_id)
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
+        business, role, message = await after_refusal(viewer, session, business_id, exc)
         return await render_product(
             viewer,
             session,

@@ -51,6 +51,17 @@ async def portal(
     return await businesses.portal_access(session, viewer.actor, business_id)
 
 
+async def after_refusal(
+    viewer: Viewer, session: AsyncSession, business_id: uuid.UUID, exc: HaatError
+) -> tuple[Business, BusinessRole | None, str]:
+    """After a service refused a portal form with ``exc``: roll the request back (which
+    expires what was loaded), load the business and the viewer's role again, and word the
+    refusal for the page. Returns ``(business, role, message)``."""
+    await session.rollback()
+    business, role = await portal(viewer, session, business_id)
+    return business, role, error_message(viewer, exc.code, exc.detail, exc.status)
+
+
 def portal_context(business: Business, role: BusinessRole | None, section: str) -> dict[str, Any]:
     return {"business": business, "role": role, "section": section}
 
@@ -207,9 +218,7 @@ async def create_product(
         if photo is not None:
             await _add_photo(viewer, session, product.id, photo, body.title)
     except HaatError as exc:
-        await session.rollback()  # expires what was loaded: load the business again
-        business, role = await portal(viewer, session, business_id)
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
+        business, role, message = await after_refusal(viewer, session, business_id, exc)
         return await _form_page(
             viewer, session, business, role, values, set(), error=message, status_code=exc.status
         )
@@ -320,9 +329,7 @@ async def update_product(
             )
         await catalog.update_product(session, viewer.actor, product_id, body)
     except HaatError as exc:
-        await session.rollback()  # expires what was loaded: load the business again
-        business, role = await portal(viewer, session, business_id)
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
+        business, role, message = await after_refusal(viewer, session, business_id, exc)
         return await render_product(
             viewer,
             session,
@@ -350,9 +357,7 @@ async def add_photo(
         alt = form.get("alt_text")
         await _add_photo(viewer, session, product_id, photo, alt if isinstance(alt, str) else "")
     except HaatError as exc:
-        await session.rollback()  # expires what was loaded: load the business again
-        business, role = await portal(viewer, session, business_id)
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
+        business, role, message = await after_refusal(viewer, session, business_id, exc)
         return await render_product(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
         )
@@ -383,9 +388,7 @@ async def product_action(
             session, viewer.actor, product_id, action, reason.strip() or None
         )
     except HaatError as exc:
-        await session.rollback()  # expires what was loaded: load the business again
-        business, role = await portal(viewer, session, business_id)
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
+        business, role, message = await after_refusal(viewer, session, business_id, exc)
         return await render_product(
             viewer, session, business, role, product_id, error=message, status_code=exc.status
         )
