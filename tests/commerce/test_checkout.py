@@ -189,18 +189,17 @@ async def test_a_concurrent_twin_with_the_same_key_replays(
 async def test_the_stock_update_refuses_what_it_cannot_serve(
     market: dict, factory: Factory
 ) -> None:
-    from haat.commerce.stock import OutOfStock, take_all
+    from haat.catalog.stock import OutOfStock, take_all
 
     vase, shawl = market["vase"], market["shawl"]  # 5 and 2 in stock
     async with factory.session() as s:
-        conn = await s.connection()
         with pytest.raises(OutOfStock) as refused:
-            await take_all(conn, [(vase.id, 1, vase.title), (shawl.id, 3, shawl.title)])
+            await take_all(s, [(vase.id, 1, vase.title), (shawl.id, 3, shawl.title)])
         assert refused.value.extra["product_id"] == str(shawl.id)
         await s.rollback()
     assert await stock(factory, vase) == 5 and await stock(factory, shawl) == 2
     async with factory.session() as s:
-        await take_all(await s.connection(), [(vase.id, 5, vase.title), (shawl.id, 2, shawl.title)])
+        await take_all(s, [(vase.id, 5, vase.title), (shawl.id, 2, shawl.title)])
         await s.commit()
     assert await stock(factory, vase) == 0 and await stock(factory, shawl) == 0
 

@@ -90,7 +90,7 @@ async def staff_quality(
     if actor.is_platform_admin:
         visible = list(products)
     elif actor.user_id is not None and products:
-        member_of = set(await member_business_ids(session, actor.user_id))
+        member_of = set(await member_business_ids(session, actor))
         visible = [p for p in products if p.business_id in member_of]
     else:
         visible = []

@@ -28,7 +28,8 @@ from haat.catalog.schemas import ProductCreate, ProductSort, ProductUpdate
 from haat.catalog.workflow import EDITORS, PUBLIC_FIELDS, ProductAction
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, NotFound, Unprocessable
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.identity.actor import Actor
 
 LOAD_FOR_DISPLAY = (
@@ -78,7 +79,7 @@ async def readable_clause(session: AsyncSession, actor: Actor) -> ColumnElement[
     public = Product.status == ProductStatus.APPROVED
     if actor.user_id is None:
         return public
-    business_ids = await member_business_ids(session, actor.user_id)
+    business_ids = await member_business_ids(session, actor)
     return or_(public, Product.business_id.in_(business_ids)) if business_ids else public
 
 

@@ -114,7 +114,7 @@ async def start_conversation(
         order = await session.get(Order, data.order_id)
         if order is None or order.business_id != business.id or order.buyer_id != user_id:
             raise NotFound("No such order")
-    if business.id in await member_business_ids(session, user_id):
+    if business.id in await member_business_ids(session, actor):
         raise Unprocessable("You answer this business's conversations; you cannot open one with it")
     existing = await session.scalar(
         select(Conversation).where(
@@ -164,7 +164,7 @@ async def list_conversations(
     and one to count. ``business_id`` keeps one business's conversations (the seller
     portal; empty unless the caller is a member). Returns ``(rows, total)``."""
     user_id = actor.require_user()
-    business_ids = await member_business_ids(session, user_id)
+    business_ids = await member_business_ids(session, actor)
     where = _mine(user_id, business_ids)
     if business_id is not None:
         where = and_(
@@ -496,17 +496,3 @@ async def participant_languages(session: AsyncSession, conversation_id: uuid.UUI
         .distinct()
     )
     return set(rows)
-
-
-async def conversation_ids_of(
-    session: AsyncSession, user_id: uuid.UUID, limit: int = 200
-) -> list[uuid.UUID]:
-    """Ids of the user's latest ``limit`` conversations (the rooms a client may join at once)."""
-    business_ids = await member_business_ids(session, user_id)
-    rows = await session.scalars(
-        select(Conversation.id)
-        .where(_mine(user_id, business_ids))  # type: ignore[arg-type]
-        .order_by(Conversation.last_message_at.desc())
-        .limit(limit)
-    )
-    return list(rows)

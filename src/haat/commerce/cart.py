@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
+from haat.catalog.stock import OutOfStock
 from haat.commerce.models import CartLine, Favorite
+from haat.commerce.repository import carts
 from haat.commerce.schemas import CartLineOut, CartOut, CurrencyTotal, FavoriteOut
-from haat.commerce.stock import OutOfStock
 from haat.commerce.tax import TaxTable, line_tax
 from haat.core.errors import Conflict, NotFound
 from haat.fx.display import DisplayConverter, converter_for
@@ -259,6 +260,13 @@ async def remove_item(
 
 async def clear(session: AsyncSession, actor: Actor) -> None:
     await session.execute(delete(CartLine).where(CartLine.user_id == actor.require_user()))
+
+
+async def follow_prices(session: AsyncSession, product_ids: list[uuid.UUID], currency: str) -> int:
+    """After a re-pricing that is not the seller changing the deal (a metal rate moved): the
+    open cart lines of ``product_ids`` seen in ``currency`` take the products' new price, so
+    checkout goes through at it. Returns how many lines changed."""
+    return await carts.follow_prices(session, product_ids, currency)
 
 
 async def list_favorites(

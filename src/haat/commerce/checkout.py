@@ -4,7 +4,7 @@ Every line is re-validated (still public, same price, enough stock) on the produ
 they are locked (``SELECT ... FOR UPDATE`` in product id order on PostgreSQL, so concurrent
 checkouts of the same products queue instead of deadlocking; SQLite's write lock serialises
 writers), and stock is then taken by one conditional UPDATE whose row count is checked
-(`haat.commerce.stock.take_all`), so stock is never oversold. An ``Idempotency-Key`` makes a
+(`haat.catalog.stock.take_all`), so stock is never oversold. An ``Idempotency-Key`` makes a
 retried checkout return the orders of the first one; any failure rolls everything back.
 
 The hot path is a fixed handful of statements on the session's connection, whatever the
@@ -29,8 +29,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
+from haat.catalog import stock
 from haat.catalog.models import Product, ProductJewellery, ProductStatus
-from haat.commerce import stock
+from haat.catalog.repository.stock import TAKE_ALL_PG, take_all_params
 from haat.commerce.cart import ProductNow, price_line
 from haat.commerce.models import CartLine, Checkout, Order, OrderStatus, PaymentStatus
 from haat.commerce.placing import (
@@ -45,7 +46,7 @@ from haat.commerce.placing import (
 )
 from haat.commerce.schemas import CartLineOut, CheckoutIn, OrderItemOut, OrderOut
 from haat.commerce.tax import TaxTable
-from haat.core.db import table_of, utcnow, written
+from haat.core.db import table_of, utcnow
 from haat.core.errors import Conflict, Unprocessable
 from haat.identity.actor import Actor
 from haat.insights.models import EventKind
@@ -87,12 +88,18 @@ EMPTY_CART = delete(_lines).where(_lines.c.user_id == bindparam("user_id"))
 # (their foreign keys are checked at its end): take the stock, insert the orders, their items
 # and their first history rows from arrays, empty the cart; it returns the products whose
 # stock was taken, and any missing one rolls the transaction back (`stock.refuse_untaken`).
-_TAKEN = stock.TAKE_ALL_PG.cte("taken")
-PLACE_PG = select(_TAKEN.c.id).add_cte(
-    insert_from_arrays(ORDERS).cte("placed_orders"),
-    insert_from_arrays(ITEMS).cte("placed_items"),
-    insert_from_arrays(HISTORY).cte("placed_history"),
-    EMPTY_CART.cte("emptied_cart"),
+_TAKEN = TAKE_ALL_PG.cte("taken")
+PLACE_PG = (
+    select(_TAKEN.c.id)
+    .add_cte(
+        insert_from_arrays(ORDERS).cte("placed_orders"),
+        insert_from_arrays(ITEMS).cte("placed_items"),
+        insert_from_arrays(HISTORY).cte("placed_history"),
+        EMPTY_CART.cte("emptied_cart"),
+    )
+    .execution_options(
+        writes=("products", "orders", "order_items", "order_status_changes", "cart_lines")
+    )
 )
 _CLAIM_VALUES: dict[str, Any] = {
     "id": bindparam("id"),
@@ -122,7 +129,7 @@ _CLAIMED = CLAIM["postgresql"].cte("claimed")
 CLAIM_AND_READ_PG = CART_FOR_CHECKOUT.add_columns(
     func.nextval(literal("order_number_seq")).label("number_value"),
     select(_CLAIMED.c.id).scalar_subquery().label("claimed"),
-)
+).execution_options(writes=("checkouts",))
 PREVIOUS = select(_checkouts.c.id, _checkouts.c.request_hash).where(
     _checkouts.c.user_id == bindparam("user_id"), _checkouts.c.idempotency_key == bindparam("key")
 )
@@ -241,17 +248,16 @@ async def checkout(
     ]
     if postgres:
         params = {
-            **stock.take_all_params(wanted),
+            **take_all_params(wanted),
             **order_array_params(actor, made, checkout_id=checkout_id, history_note="checkout"),
             "user_id": user_id,
         }
         taken = (await conn.execute(PLACE_PG, params)).scalars()
         stock.refuse_untaken(wanted, set(taken))  # its rollback undoes the whole statement
     else:
-        await stock.take_all(conn, wanted)
+        await stock.take_all(session, wanted)
         await write_orders(conn, actor, made, checkout_id=checkout_id, history_note="checkout")
         await conn.execute(EMPTY_CART, {"user_id": user_id})
-    written(session, "products", "checkouts", "orders", "order_items", "cart_lines")
     for order in made:
         record(
             session,

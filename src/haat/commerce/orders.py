@@ -12,12 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
-from haat.commerce.models import Order, OrderStatus, OrderStatusChange
+from haat.commerce.models import Order, OrderStatus, OrderStatusChange, PaymentStatus
+from haat.commerce.repository import orders as repository
 from haat.commerce.schemas import OrderOut, OrderStaffOut
 from haat.commerce.status import is_staff, readable_order
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.identity.actor import Actor
 
 
@@ -71,12 +73,20 @@ async def list_orders(
     )
 
 
+async def record_payment_status(
+    session: AsyncSession, order_id: uuid.UUID, status: PaymentStatus
+) -> None:
+    """Store the order's ``payment_status``, a summary that `haat.payments` derives from the
+    order's payments (it is not a state machine of its own: it follows the money)."""
+    await repository.set_payment_status(session, order_id, status)
+
+
 async def sees_internal(session: AsyncSession, actor: Actor, order: Order) -> bool:
     """True when ``actor`` may read the order's internal ``admin_notes``: a member of the
     selling business (any role) or a platform admin; never the buyer as such."""
     if actor.is_platform_admin:
         return True
-    return await role_of(session, order.business_id, actor.user_id) is not None
+    return await role_of(session, actor, order.business_id) is not None
 
 
 async def view(session: AsyncSession, actor: Actor, order: Order) -> OrderOut:

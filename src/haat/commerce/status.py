@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import role_of
-from haat.catalog.models import Product
+from haat.catalog import stock
 from haat.commerce.models import Order, OrderItem, OrderStatus, OrderStatusChange
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden, InvalidTransition, NotFound
@@ -71,7 +71,7 @@ async def readable_order(session: AsyncSession, actor: Actor, order_id: uuid.UUI
         raise NotFound("No such order")
     if order.buyer_id == user_id or actor.is_platform_admin:
         return order
-    if await role_of(session, order.business_id, user_id) is None:
+    if await role_of(session, actor, order.business_id) is None:
         raise NotFound("No such order")
     return order
 
@@ -80,7 +80,7 @@ async def is_staff(session: AsyncSession, actor: Actor, order: Order) -> bool:
     """True for the order's business admins and editors, and platform admins."""
     if actor.is_platform_admin:
         return True
-    return await role_of(session, order.business_id, actor.user_id) in STAFF
+    return await role_of(session, actor, order.business_id) in STAFF
 
 
 def record(
@@ -163,11 +163,6 @@ async def restock(session: AsyncSession, order_id: uuid.UUID) -> None:
     items = await session.execute(
         select(OrderItem.product_id, OrderItem.quantity).where(OrderItem.order_id == order_id)
     )
-    for product_id, quantity in items.all():
-        if product_id is not None:
-            await session.execute(
-                update(Product)
-                .where(Product.id == product_id)
-                .values(stock_quantity=Product.stock_quantity + quantity)
-                .execution_options(synchronize_session=False)
-            )
+    await stock.give_back(
+        session, [(product_id, quantity) for product_id, quantity in items.all() if product_id]
+    )

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from haat.catalog import stock
 from haat.catalog.models import Product, ProductStatus
-from haat.commerce import stock
 from haat.commerce.models import Order, OrderItem
 from haat.commerce.placing import next_order_numbers, open_order, order_item
 from haat.commerce.schemas import WalkInOrderIn

@@ -11,22 +11,22 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, MetaData, Table, TypeDecorator, Uuid, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, Enum, MetaData, Table, TypeDecorator, Uuid, event, text
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.dml import UpdateBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -119,36 +119,43 @@ def _sqlite_engine(url: str, *, immediate: bool, **kw: Any) -> AsyncEngine:
 
 
 CHANGED_TABLES = "haat.changed_tables"
+# An execution option naming the tables a composed statement writes besides its own (a SELECT
+# whose data-modifying CTEs write, say): ``stmt.execution_options(writes=("orders", ...))``.
+WRITES = "writes"
 CommitHook = Callable[[frozenset[str]], None]
 
 
-@event.listens_for(Session, "after_flush")
-def _record_flushed_tables(session: Session, _flush_context: Any) -> None:
-    tables = session.info.setdefault(CHANGED_TABLES, set())
-    for obj in chain(session.new, session.dirty, session.deleted):
-        table = getattr(obj, "__tablename__", None)
-        if table:
-            tables.add(table)
+@event.listens_for(Session, "after_begin")
+def _link_connection(session: Session, _transaction: Any, connection: Connection) -> None:
+    # The connection's writes are the session's from now on (a pooled connection serves one
+    # session at a time; the next session's BEGIN links it again).
+    connection.info[CHANGED_TABLES] = session.info.setdefault(CHANGED_TABLES, set())
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _record_bulk_writes(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper:
-        table = getattr(state.bind_mapper.local_table, "name", None)
-        if table:
-            state.session.info.setdefault(CHANGED_TABLES, set()).add(table)
+@event.listens_for(Engine, "before_execute")
+def _record_writes(
+    conn: Connection,
+    statement: Any,
+    _multiparams: Any,
+    _params: Any,
+    execution_options: Mapping[str, Any],
+) -> None:
+    """Note the tables each statement of a session writes, for the commit hooks: the table of
+    an INSERT, UPDATE or DELETE (ORM flushes included) and those a composed statement declares
+    with the `WRITES` execution option. No service or repository has to remember it."""
+    tables = conn.info.get(CHANGED_TABLES)
+    if tables is None:
+        return
+    if isinstance(statement, UpdateBase):
+        tables.add(statement.table.name)  # type: ignore[union-attr]
+    declared = execution_options.get(WRITES)
+    if declared:
+        tables.update(declared)
 
 
 def table_of(model: type[Base]) -> Table:
     """The `Table` of a mapped class, for Core statements that skip the ORM's per-row work."""
     return cast(Table, model.__table__)
-
-
-def written(session: AsyncSession | Session, *tables: str) -> None:
-    """Note that ``session``'s transaction wrote ``tables`` with Core statements on its
-    connection (which the ORM events above do not see), for the commit hooks."""
-    target = session.sync_session if isinstance(session, AsyncSession) else session
-    target.info.setdefault(CHANGED_TABLES, set()).update(tables)
 
 
 AFTER_COMMIT = "haat.after_commit"
@@ -205,6 +212,11 @@ class Database:
     def session(self, *, write: bool = True) -> AsyncSession:
         """A new session; ``write=True`` takes SQLite's write lock at BEGIN."""
         return (self.write_sessions if write else self.read_sessions)()
+
+    async def ping(self) -> None:
+        """``SELECT 1`` on a fresh read connection; raises when the database is unreachable."""
+        async with self.read_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.read_engine.dispose()

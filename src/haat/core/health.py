@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from haat.core.db import Database
 
@@ -70,7 +69,6 @@ class HealthRegistry:
 
 def database_check(db: Database) -> Check:
     async def check() -> None:
-        async with db.read_engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await db.ping()
 
     return check

@@ -1,4 +1,5 @@
-"""The one list helper: ``?page=&per_page=`` in, ``{items, total, page, pages}`` out."""
+"""The one list shape: ``?page=&per_page=`` in, ``{items, total, page, pages}`` out. The
+query side (one page and a capped count) is `haat.core.repository.paginate`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
@@ -47,7 +46,8 @@ class Page(BaseModel, Generic[T]):
 
     @classmethod
     def of(cls, items: list[Any], counted: int, params: PageParams) -> Page[Any]:
-        """``counted`` is what `paginate` returned: at most ``COUNT_CAP + 1``."""
+        """``counted`` is what `haat.core.repository.paginate` returned: at most
+        ``COUNT_CAP + 1``."""
         total = min(counted, COUNT_CAP)
         return cls(
             items=items,
@@ -56,25 +56,3 @@ class Page(BaseModel, Generic[T]):
             page=params.page,
             pages=max(1, math.ceil(total / params.per_page)) if total else 0,
         )
-
-
-async def paginate(
-    session: AsyncSession,
-    stmt: Select[Any],
-    params: PageParams,
-    *,
-    options: tuple[Any, ...] = (),
-    count: Select[Any] | None = None,
-) -> tuple[list[Any], int]:
-    """Run ``stmt`` (a select of one entity) for one page and count its rows, up to
-    ``COUNT_CAP + 1``. Loader ``options`` apply to the page only, so the count stays plain.
-    ``count`` is a cheaper select of the same rows to count instead (without the joins that
-    only order them, say).
-
-    Returns ``(items, counted)``; hand both to `Page.of`.
-    """
-    capped = (count if count is not None else stmt).order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = await session.scalar(select(func.count()).select_from(capped))
-    paged = stmt.options(*options).limit(params.per_page).offset(params.offset)
-    result = await session.execute(paged)
-    return list(result.scalars().all()), int(total or 0)

@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business
 from haat.core.errors import Conflict, NotFound, Unprocessable
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.customers import balances
 from haat.customers.balances import effect, effect_column
 from haat.customers.models import Customer, EntryKind, KhataBalance, KhataEntry

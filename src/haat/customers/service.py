@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
 from haat.core.errors import Conflict, NotFound
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.customers.models import Customer
 from haat.customers.schemas import CustomerCreate, CustomerUpdate
 from haat.identity.actor import Actor
@@ -48,8 +49,8 @@ async def authorize(
     object's existence does not leak) and `Forbidden` (a member whose role does not allow it,
     or a platform admin writing).
     """
-    user_id = actor.require_user()
-    if not actor.is_platform_admin and await role_of(session, business_id, user_id) is None:
+    actor.require_user()
+    if not actor.is_platform_admin and await role_of(session, actor, business_id) is None:
         raise NotFound(f"No such {what}")
     await require_role(
         session, actor, business_id, WRITERS if write else READERS, platform_admin=not write

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.core import money
 from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.i18n import is_currency
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.fx.models import FxRate
 from haat.fx.schemas import FxRateCreate
 from haat.identity.actor import Actor

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from haat.core.errors import Forbidden, Unauthenticated
 from haat.identity.models import PlatformRole
+
+
+@dataclass
+class Memberships:
+    """The actor's role in each business they belong to, loaded once, on the first check that
+    needs it (`haat.businesses.service.roles`), and kept for the rest of the request. An
+    actor lives for one request or one Socket.IO event: make a new one for the next."""
+
+    roles: dict[uuid.UUID, enum.StrEnum] | None = None
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,7 @@ class Actor:
     platform_role: PlatformRole = PlatformRole.BUYER
     visitor_id: str | None = None
     currency: str | None = None
+    memberships: Memberships = field(default_factory=Memberships, compare=False, repr=False)
 
     @classmethod
     def anonymous(cls, visitor_id: str | None = None) -> Actor:

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, NotFound
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, RefreshToken, User
 

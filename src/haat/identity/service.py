@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.config import Settings
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, Unauthenticated
 from haat.core.phone import normalize_e164
@@ -21,8 +22,31 @@ from haat.core.security import (
     sha256_hex,
     verify_password,
 )
+from haat.identity import repository
 from haat.identity.models import PlatformRole, RefreshToken, User
 from haat.identity.schemas import MePatch, RegisterIn, TokenPair
+
+
+async def promote_to_seller(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """A buyer who opens a business becomes a platform seller (sellers and admins stay)."""
+    user = await repository.get_user(session, user_id)
+    if user is not None and user.platform_role == PlatformRole.BUYER:
+        user.platform_role = PlatformRole.SELLER
+        await core_repository.flush(session)
+
+
+async def find_user(
+    session: AsyncSession, *, email: str | None = None, phone: str | None = None
+) -> User | None:
+    """The user with this email, else with this E.164 phone number; None when neither
+    matches."""
+    if email:
+        return await repository.user_by_email(session, email)
+    return await repository.user_by_phone(session, phone) if phone else None
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await repository.get_user(session, user_id)
 
 
 class InvalidCredentials(Unauthenticated):

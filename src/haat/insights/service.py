@@ -13,7 +13,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.errors import Unprocessable
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.identity.actor import Actor
 from haat.insights.models import BehaviourEvent, EventKind
 

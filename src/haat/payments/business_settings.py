@@ -40,7 +40,7 @@ async def provider_of(
 async def _visible(session: AsyncSession, actor: Actor, business_id: uuid.UUID) -> None:
     actor.require_user()
     await get_business(session, business_id)
-    if not actor.is_platform_admin and await role_of(session, business_id, actor.user_id) is None:
+    if not actor.is_platform_admin and await role_of(session, actor, business_id) is None:
         raise NotFound("No such business")
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.commerce import orders
 from haat.commerce.models import Order, PaymentStatus
-from haat.core.db import utcnow
 from haat.payments.models import Payment, PaymentState
 
 
@@ -35,9 +35,5 @@ async def sync_payment_status(session: AsyncSession, order_id: uuid.UUID) -> Pay
         status = PaymentStatus.REFUNDED
     else:
         status = PaymentStatus.UNPAID
-    await session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.payment_status != status)
-        .values(payment_status=status, updated_at=utcnow())
-    )  # synchronised: an `Order` already loaded in the session sees the new status
+    await orders.record_payment_status(session, order_id, status)
     return status

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Metal, ProductJewellery
 from haat.core.errors import Conflict, NotFound
-from haat.core.pagination import PageParams, paginate
+from haat.core.pagination import PageParams
+from haat.core.repository import paginate
 from haat.identity.actor import Actor
 from haat.pricing.models import MetalRate
 from haat.pricing.repricing import Repriced, current_rate, reprice_metal

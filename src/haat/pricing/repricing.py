@@ -19,11 +19,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Metal, Product, ProductJewellery, ProductStatus
-from haat.commerce.models import CartLine
+from haat.commerce import cart
 from haat.core.db import utcnow
 from haat.pricing.jewellery import price
 from haat.pricing.models import CURRENCY, MetalRate
@@ -112,20 +112,5 @@ async def _follow_in_carts(session: AsyncSession, product_ids: list[uuid.UUID]) 
     """Set the seen price of the cart lines of ``product_ids`` to the products' price."""
     changed = 0
     for start in range(0, len(product_ids), _BATCH):
-        batch = product_ids[start : start + _BATCH]
-        current = (
-            select(Product.price_minor).where(Product.id == CartLine.product_id).scalar_subquery()
-        )
-        result = await session.execute(
-            update(CartLine)
-            .where(
-                CartLine.product_id.in_(batch),
-                CartLine.seen_currency == CURRENCY,
-                CartLine.seen_price_minor != current,
-            )
-            .values(seen_price_minor=current, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if isinstance(result, CursorResult):
-            changed += result.rowcount
+        changed += await cart.follow_prices(session, product_ids[start : start + _BATCH], CURRENCY)
     return changed

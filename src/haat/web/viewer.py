@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -61,8 +62,9 @@ class Viewer:
     lang: i18n.Language
     business_count: int = 0  # businesses the user belongs to (the seller portal's link)
 
-    @property
+    @cached_property
     def actor(self) -> Actor:
+        """The visitor as services see them, one per request (its memberships load once)."""
         if self.user is None:
             return Actor.anonymous()
         return Actor(user_id=self.user.id, platform_role=self.user.platform_role)
@@ -174,7 +176,7 @@ async def get_viewer(request: Request, session: DbSession) -> Viewer:
     user = await _session_user(request, session)
     viewer = Viewer(request=request, user=user, lang=choose_language(request, user))
     if user is not None:
-        viewer.business_count = len(await member_business_ids(session, user.id))
+        viewer.business_count = len(await member_business_ids(session, viewer.actor))
     request.state.viewer = viewer
     return viewer
 

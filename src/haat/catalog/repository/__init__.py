@@ -1,0 +1,1 @@
+"""The SQL of the catalogue's tables, one module per table group."""

@@ -1,0 +1,1 @@
+"""The SQL of carts, favourites, orders and checkouts, one module per table group."""
