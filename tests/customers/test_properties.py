@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from haat.core.money import PaymentMethod
 from haat.customers import khata, summary
-from haat.customers.models import EntryKind, PaymentMethod
+from haat.customers.models import EntryKind
 from haat.customers.schemas import CustomerCreate, EntryCreate
 from haat.customers.service import create_customer
 from tests.conftest import Factory

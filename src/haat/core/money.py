@@ -9,11 +9,23 @@ half-even ("banker's rounding"), so that repeated roundings do not drift in one 
 
 from __future__ import annotations
 
+import enum
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
 
 from haat.core.i18n import is_currency
+
+
+class PaymentMethod(enum.StrEnum):
+    """How money changed hands where no online provider chose for the buyer: a manual payment
+    of an order, a counter sale, a payment into a khata."""
+
+    CASH = "cash"  # cash on delivery or at the counter
+    UPI = "upi"
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"  # the shop's own card machine
+
 
 # Wide enough that no amount or rate a marketplace meets is rounded before the final step.
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999)

@@ -33,19 +33,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haat.core.db import Base, IdMixin, TimestampMixin, enum_type, utcnow
+from haat.core.money import PaymentMethod
 
 
 class EntryKind(enum.StrEnum):
     CREDIT = "credit"  # goods given on credit: the customer owes more
     PAYMENT = "payment"  # money received: the customer owes less
     ADJUSTMENT = "adjustment"  # signed correction (discount, rounding, opening balance)
-
-
-class PaymentMethod(enum.StrEnum):
-    CASH = "cash"
-    UPI = "upi"
-    CARD = "card"
-    BANK = "bank"
 
 
 class Customer(TimestampMixin, Base):
@@ -104,7 +98,7 @@ class KhataEntry(IdMixin, Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     occurred_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[PaymentMethod | None] = mapped_column(enum_type(PaymentMethod, 8))
+    method: Mapped[PaymentMethod | None] = mapped_column(enum_type(PaymentMethod, 16))
     # The order the goods were sold under; no foreign key until the orders module lands.
     order_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reference: Mapped[str | None] = mapped_column(String(120))

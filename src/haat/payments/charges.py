@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order, PaymentStatus
 from haat.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable
+from haat.core.money import PaymentMethod
 from haat.identity.actor import Actor
 from haat.payments import business_settings, escrow
 from haat.payments.access import OrderAccess, order_access
@@ -36,7 +37,6 @@ from haat.payments.funding import (
 from haat.payments.models import (
     MilestoneStatus,
     Payment,
-    PaymentMethod,
     PaymentProvider,
     PaymentState,
 )

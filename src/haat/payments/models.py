@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
+from haat.core.money import PaymentMethod
 
 
 class AccountKind(enum.StrEnum):
@@ -124,15 +125,6 @@ class PaymentProvider(enum.StrEnum):
     RAZORPAY = "razorpay"
 
 
-class PaymentMethod(enum.StrEnum):
-    """How a manual payment is made (online providers choose their own)."""
-
-    CASH = "cash"  # cash on delivery or at the counter
-    UPI = "upi"
-    BANK_TRANSFER = "bank_transfer"
-    CARD = "card"  # the shop's own card machine
-
-
 class PaymentState(enum.StrEnum):
     """A payment's life: pending until the provider (or the seller's staff) confirms it."""
 
@@ -199,6 +191,20 @@ class MilestoneStatusChange(IdMixin, Base):
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_status: Mapped[MilestoneStatus | None] = mapped_column(enum_type(MilestoneStatus, 16))
     to_status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PaymentStatusChange(IdMixin, Base):
+    """One move of a payment's status: who (None: the provider's webhook), from, to, why."""
+
+    __tablename__ = "payment_status_changes"
+
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[PaymentState | None] = mapped_column(enum_type(PaymentState, 16))
+    to_status: Mapped[PaymentState] = mapped_column(enum_type(PaymentState, 16))
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from haat.commerce.schemas import OrderStaffOut, WalkInLine
-from haat.payments.models import MilestoneStatus, PaymentMethod, PaymentProvider, PaymentState
+from haat.core.money import PaymentMethod
+from haat.payments.models import MilestoneStatus, PaymentProvider, PaymentState
 
 Note = Annotated[str | None, Field(None, max_length=2000)]
 

@@ -14,10 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from haat.config import Settings
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError, NotFound
-from haat.core.money import to_minor
+from haat.core.money import PaymentMethod, to_minor
 from haat.core.pagination import Page, PageParams
 from haat.customers import khata, service, sharing, statements, summary
-from haat.customers.models import EntryKind, PaymentMethod
+from haat.customers.models import EntryKind
 from haat.customers.schemas import CustomerCreate, EntryCreate
 from haat.web.forms import validate
 from haat.web.messages import error_message

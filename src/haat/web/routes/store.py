@@ -20,11 +20,11 @@ from haat.commerce.schemas import Address, CheckoutIn, OrderOut
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError
 from haat.core.i18n import is_currency
-from haat.core.money import to_minor
+from haat.core.money import PaymentMethod, to_minor
 from haat.core.pagination import Page, PageParams
 from haat.core.storage import LocalStorage
 from haat.payments import business_settings, charges, lifecycle
-from haat.payments.models import PaymentMethod, PaymentProvider
+from haat.payments.models import PaymentProvider
 from haat.payments.schemas import PaymentIn
 from haat.web import prices
 from haat.web.forms import form_values, validate

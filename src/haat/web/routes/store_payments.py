@@ -28,10 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.commerce.models import Order
 from haat.core.deps import DbSession
 from haat.core.errors import HaatError, NotFound
+from haat.core.money import PaymentMethod
 from haat.identity.actor import Actor
 from haat.identity.models import User
 from haat.payments import business_settings, charges, escrow
-from haat.payments.models import Milestone, Payment, PaymentMethod, PaymentProvider, PaymentState
+from haat.payments.models import Milestone, Payment, PaymentProvider, PaymentState
 from haat.payments.providers import Providers
 from haat.payments.schemas import PaymentIn
 from haat.web.messages import error_message
