@@ -362,7 +362,7 @@ async def count_statements(
     app = create_app(settings)
     seen: list[str] = []
     event.listen(
-        app.state.db.write_engine.sync_engine,
+        app.state.wiring.db.write_engine.sync_engine,
         "before_cursor_execute",
         lambda _conn, _cur, statement, *_args: seen.append(statement),
     )

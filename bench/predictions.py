@@ -56,10 +56,10 @@ async def api(
         log_level="WARNING",
     )
     app = create_app(settings)
-    async with session_scope(app.state.db) as session:
+    async with session_scope(app.state.wiring.db) as session:
         for model in trained.values():
             await service.record(session, settings.model_dir, model)
-    await app.state.champions.preload(trained)
+    await app.state.wiring.champions.preload(trained)
     results = {}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -79,7 +79,7 @@ async def api(
             cpu_ms = (time.process_time() - cpu_start) * 1000 / requests
             p50, p95 = _percentiles(wall)
             results[path] = {"p50_ms": p50, "p95_ms": p95, "cpu_ms_per_request": cpu_ms}
-    await app.state.db.dispose()
+    await app.state.wiring.db.dispose()
     return results
 
 

@@ -111,7 +111,7 @@ def app(settings: Settings, sms: CapturingSms):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def db(app) -> Database:  # type: ignore[no-untyped-def]
-    return app.state.db
+    return app.state.wiring.db
 
 
 @pytest.fixture(scope="session")
@@ -125,8 +125,9 @@ async def migrated_tables(db: Database) -> list[str]:
 @pytest.fixture(autouse=True)
 async def _clean(app, sms: CapturingSms, migrated_tables: list[str]) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
     yield
-    db: Database = app.state.db
-    await app.state.events.flush()  # this test's behaviour events, then emptied with the rest
+    db: Database = app.state.wiring.db
+    # This test's behaviour events, then emptied with the rest.
+    await app.state.wiring.events.flush()
     async with db.write_engine.begin() as conn:
         if db.is_sqlite:
             await conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -134,7 +135,7 @@ async def _clean(app, sms: CapturingSms, migrated_tables: list[str]) -> AsyncIte
                 await conn.exec_driver_sql(f'DELETE FROM "{name}"')
         else:
             await conn.execute(text(f"TRUNCATE {', '.join(migrated_tables)} CASCADE"))
-    await app.state.limiter.reset()
+    await app.state.wiring.limiter.reset()
     sms.outbox.clear()
 
 
@@ -152,8 +153,8 @@ async def cached_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-    await app.state.events.flush()
-    await app.state.db.dispose()
+    await app.state.wiring.events.flush()
+    await app.state.wiring.db.dispose()
 
 
 @dataclass

@@ -19,11 +19,11 @@ async def test_health_503_names_the_failing_check(client: httpx.AsyncClient, app
     async def broken() -> None:
         raise ConnectionError("redis is down")
 
-    app.state.health.add("broken", broken)
+    app.state.wiring.health.add("broken", broken)
     try:
         r = await client.get("/api/health")
     finally:
-        app.state.health.remove("broken")
+        app.state.wiring.health.remove("broken")
     assert r.status_code == 503
     body = r.json()
     assert body["status"] == "fail"

@@ -3,7 +3,7 @@
 import haat.assistant.models
 import haat.chat.models
 import haat.commerce.models
-import haat.core.tasks
+import haat.core.jobs
 import haat.customers.models
 import haat.fx.models
 import haat.insights.models

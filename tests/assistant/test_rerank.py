@@ -18,7 +18,7 @@ from haat.assistant.tasks import TASK_NAME
 from haat.catalog.models import Product, ProductStatus
 from haat.config import Settings
 from haat.core.db import Database, session_scope, utcnow
-from haat.core.tasks import Job, JobStatus
+from haat.core.jobs import Job, JobStatus
 
 pytestmark = pytest.mark.skipif(
     not embeddings.available(),
@@ -62,7 +62,7 @@ async def test_index_covers_approved_products_only_and_is_incremental(
         necklace = await s.get(Product, shop["products"]["necklace"].id)
         assert necklace is not None
         necklace.status = ProductStatus.UNPUBLISHED
-    await app.state.embedding_refresher.wait()  # the job it queued is not run by this app
+    await app.state.wiring.refresher.wait()  # the job it queued is not run by this app
     changed = await _build(db)
     assert (changed.computed, changed.removed) == (1, 1)
     assert await _stored(db) == public - {shop["products"]["necklace"].id}
@@ -101,19 +101,19 @@ async def test_the_cosine_decides_between_close_full_text_candidates(
 async def job_app(settings: Settings) -> AsyncIterator[Any]:
     """An app of its own whose in-process job worker runs."""
     app = create_app(settings)
-    app.state.jobs.start()
+    app.state.wiring.jobs.start()
     yield app
-    app.state.jobs.stop()
-    await app.state.db.dispose()
+    app.state.wiring.jobs.stop()
+    await app.state.wiring.db.dispose()
 
 
 async def test_no_refresh_job_before_an_index_exists(job_app: Any, shop: dict[str, Any]) -> None:
-    db: Database = job_app.state.db
+    db: Database = job_app.state.wiring.db
     async with session_scope(db) as s:
         product = await s.get(Product, shop["products"]["plate"].id)
         assert product is not None
         product.title, product.updated_at = "Jaipur blue pottery platter", utcnow()
-    await job_app.state.embedding_refresher.wait()
+    await job_app.state.wiring.refresher.wait()
     async with db.session() as s:
         assert await s.scalar(select(func.count()).select_from(Job)) == 0
 
@@ -121,15 +121,15 @@ async def test_no_refresh_job_before_an_index_exists(job_app: Any, shop: dict[st
 async def test_a_product_change_queues_the_refresh_job_once_an_index_exists(
     job_app: Any, shop: dict[str, Any]
 ) -> None:
-    db: Database = job_app.state.db
+    db: Database = job_app.state.wiring.db
     await _build(db)
     owner_product = shop["products"]["plate"]
     async with session_scope(db) as s:
         product = await s.get(Product, owner_product.id)
         assert product is not None
         product.title, product.updated_at = "Jaipur blue pottery platter", utcnow()
-    await job_app.state.embedding_refresher.wait()
-    await asyncio.to_thread(job_app.state.jobs.join, 30_000)
+    await job_app.state.wiring.refresher.wait()
+    await asyncio.to_thread(job_app.state.wiring.jobs.join, 30_000)
     async with db.session() as s:
         jobs = list(await s.scalars(select(Job).where(Job.name == TASK_NAME)))
         assert [j.status for j in jobs] == [JobStatus.SUCCEEDED]
@@ -150,7 +150,7 @@ async def test_the_changes_of_one_window_share_one_refresh_job(
     """A burst of product commits (say, checkouts taking stock) queues one job, after
     ``ASSISTANT_REFRESH_DELAY_S``; a change after that window queues the next."""
     app = create_app(settings.model_copy(update={"assistant_refresh_delay_s": 0.3}))
-    db: Database = app.state.db
+    db: Database = app.state.wiring.db
     try:
         await _build(db)
         plate = shop["products"]["plate"]
@@ -169,10 +169,10 @@ async def test_the_changes_of_one_window_share_one_refresh_job(
         for stock in (7, 6, 5):
             await touch(stock)
         assert await jobs() == 0  # not before the window ends
-        await app.state.embedding_refresher.wait()
+        await app.state.wiring.refresher.wait()
         assert await jobs() == 1
         await touch(4)
-        await app.state.embedding_refresher.wait()
+        await app.state.wiring.refresher.wait()
         assert await jobs() == 2
     finally:
         await db.dispose()

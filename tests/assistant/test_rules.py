@@ -223,7 +223,7 @@ async def llm_client(settings: Settings, fake_chat: FakeChat) -> AsyncIterator[h
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-    await app.state.db.dispose()
+    await app.state.wiring.db.dispose()
 
 
 async def test_llm_engine_writes_from_the_retrieved_facts_only(

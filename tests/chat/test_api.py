@@ -192,8 +192,8 @@ async def test_images_are_private(client: httpx.AsyncClient, cast: ChatCast, set
 
 @pytest.mark.parametrize("limit", ["2/minute"])
 async def test_send_rate_limit(client: httpx.AsyncClient, cast: ChatCast, app, limit: str) -> None:  # type: ignore[no-untyped-def]
-    original = app.state.settings.chat_send_limit
-    app.state.settings.chat_send_limit = limit
+    original = app.state.wiring.settings.chat_send_limit
+    app.state.wiring.settings.chat_send_limit = limit
     try:
         cid = await open_conversation(client, cast)
         url = f"/api/chat/conversations/{cid}/messages"
@@ -204,4 +204,4 @@ async def test_send_rate_limit(client: httpx.AsyncClient, cast: ChatCast, app, l
         r = await client.post(url, json={"text": "hi"}, headers=cast.buyer.headers)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
     finally:
-        app.state.settings.chat_send_limit = original
+        app.state.wiring.settings.chat_send_limit = original

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from haat.config import Settings
 from haat.core.db import Database, on_commit, session_scope
-from haat.core.tasks import Job, JobRunner, JobStatus, TaskContext, enqueue, task
+from haat.core.jobs import Job, JobStatus
+from haat.core.tasks import JobRunner, TaskContext, enqueue, task
 
 echoed: list[dict[str, Any]] = []
 

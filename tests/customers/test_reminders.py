@@ -9,6 +9,7 @@ import pytest
 from babel.numbers import format_currency
 
 from haat.core.i18n import SUPPORTED_LANGUAGES
+from haat.core.sms import SmsSender
 from haat.customers.reminders import TEMPLATES, format_amount, reminder_text
 from tests.conftest import CapturingSms
 from tests.customers.conftest import entry, new_customer
@@ -102,7 +103,7 @@ async def test_gateway_failure_is_503(
 ) -> None:
     c = await new_customer(client, shop["admin"], shop["business"].id)
     await entry(client, shop["editor"], c["id"], "credit", 500)
-    monkeypatch.setattr(app.state.services.otp, "sms", _BrokenSms())
+    monkeypatch.setitem(app.state.wiring.by_type, SmsSender, _BrokenSms())
     r = await remind(client, shop["admin"], c["id"])
     assert r.status_code == 503 and r.json()["type"] == "sms_unavailable"
 

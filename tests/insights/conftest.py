@@ -13,11 +13,11 @@ from tests.commerce.conftest import market  # noqa: F401  (the shared sellers an
 
 async def written(app: FastAPI, kind: EventKind | None = None) -> list[BehaviourEvent]:
     """Flush the app's event buffer, then every stored event (of ``kind``), oldest first."""
-    await app.state.events.flush()
+    await app.state.wiring.events.flush()
     stmt = select(BehaviourEvent).order_by(BehaviourEvent.occurred_at, BehaviourEvent.id)
     if kind is not None:
         stmt = stmt.where(BehaviourEvent.kind == kind)
-    async with app.state.db.session(write=False) as s:
+    async with app.state.wiring.db.session(write=False) as s:
         return list(await s.scalars(stmt))
 
 

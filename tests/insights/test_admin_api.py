@@ -143,8 +143,8 @@ async def test_models_read_every_event_in_time_order(
 async def cached_app(settings: Settings) -> AsyncIterator[FastAPI]:
     app = create_app(settings.model_copy(update={"public_cache_ttl_s": 60}))
     yield app
-    await app.state.events.flush()
-    await app.state.db.dispose()
+    await app.state.wiring.events.flush()
+    await app.state.wiring.db.dispose()
 
 
 async def test_cache_hits_are_recorded_for_their_own_visitor(

@@ -124,7 +124,7 @@ async def test_failed_requests_record_nothing(
     # A checkout that fails half-way (the second seller's stock is gone) rolls back whole.
     await add(client, buyer, market["vase"])
     await add(client, buyer, market["shawl"], 2)
-    async with app.state.db.session() as s:
+    async with app.state.wiring.db.session() as s:
         from sqlalchemy import update
 
         from haat.catalog.models import Product
@@ -139,7 +139,7 @@ async def test_failed_requests_record_nothing(
 
 
 async def test_a_rolled_back_transaction_buffers_nothing(db: Database, app: FastAPI) -> None:
-    buffer: EventBuffer = app.state.events
+    buffer: EventBuffer = app.state.wiring.events
     await buffer.flush()
     actor = Actor(user_id=uuid.uuid4())
     with pytest.raises(RuntimeError):
@@ -160,7 +160,7 @@ async def test_a_rolled_back_transaction_buffers_nothing(db: Database, app: Fast
 async def test_a_broken_store_never_fails_a_request_and_loses_nothing(
     client: httpx.AsyncClient, app: FastAPI, market: dict
 ) -> None:
-    buffer: EventBuffer = app.state.events
+    buffer: EventBuffer = app.state.wiring.events
     working = buffer.writer
     # A real store that is down: nothing listens on port 1.
     broken = Database("postgresql+asyncpg://postgres@127.0.0.1:1/haat_down", null_pool=True)

@@ -222,10 +222,10 @@ async def providers(
         }
     )
     installed = Providers(configured)
-    previous = app.state.payments
-    app.state.payments = installed
+    provided = app.state.wiring.by_type
+    previous, provided[Providers] = provided[Providers], installed
     yield installed
-    app.state.payments = previous
+    provided[Providers] = previous
     await installed.aclose()
 
 

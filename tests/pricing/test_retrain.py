@@ -14,7 +14,7 @@ from sqlalchemy import select
 from haat.app import create_app
 from haat.businesses.models import BusinessRole
 from haat.config import Settings
-from haat.core.tasks import Job, JobStatus
+from haat.core.jobs import Job, JobStatus
 from haat.identity.models import PlatformRole
 from tests.conftest import Factory
 from tests.ml import fixtures
@@ -27,10 +27,10 @@ trained = fixtures.trained
 async def jobs_app(settings: Settings) -> AsyncIterator[Any]:
     """An app whose in-process job worker runs."""
     app = create_app(settings)
-    app.state.jobs.start()
+    app.state.wiring.jobs.start()
     yield app
-    app.state.jobs.stop()
-    await app.state.db.dispose()
+    app.state.wiring.jobs.stop()
+    await app.state.wiring.db.dispose()
 
 
 async def test_retrain_needs_a_platform_admin(client: httpx.AsyncClient, factory: Factory) -> None:
@@ -85,7 +85,7 @@ async def test_an_admin_retrains_in_the_background(jobs_app: Any, factory: Facto
         )
         assert r.status_code == 202, r.text
         assert r.json()["models"] == ["gold"] and r.json()["status"] == "queued"
-        await asyncio.to_thread(jobs_app.state.jobs.join, 60_000)
+        await asyncio.to_thread(jobs_app.state.wiring.jobs.join, 60_000)
         async with factory.session() as s:
             job = await s.get(Job, uuid.UUID(r.json()["job_id"]))
         assert job is not None and job.status == JobStatus.SUCCEEDED, job and job.error

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from haat.app import create_app
 from haat.catalog.models import ProductStatus
 from haat.config import Settings
-from haat.core.tasks import Job, JobStatus
+from haat.core.jobs import Job, JobStatus
 from haat.quality.models import NoteStatus, PhotoGrade
 from tests.conftest import Factory
 from tests.quality.photos import degraded, upload
@@ -101,9 +101,9 @@ def provider_app(settings: Settings, fake_openai: FakeOpenAI):  # type: ignore[n
         }
     )
     app = create_app(configured)
-    app.state.jobs.start()
+    app.state.wiring.jobs.start()
     yield app
-    app.state.jobs.stop()
+    app.state.wiring.jobs.stop()
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ async def provider_client(provider_app) -> AsyncIterator[httpx.AsyncClient]:  # 
     transport = httpx.ASGITransport(app=provider_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-    await provider_app.state.db.dispose()
+    await provider_app.state.wiring.db.dispose()
 
 
 async def _upload_and_wait(
@@ -124,7 +124,7 @@ async def _upload_and_wait(
     assert r.status_code == 201, r.text
     # Answered before the job ran: the note is still queued in the upload's response.
     assert r.json()["images"][0]["quality"]["craftsmanship_note"]["status"] == "queued"
-    await asyncio.to_thread(app.state.jobs.join, 30_000)
+    await asyncio.to_thread(app.state.wiring.jobs.join, 30_000)
     async with factory.session() as s:
         grade = await s.get(PhotoGrade, uuid.UUID(r.json()["images"][0]["id"]))
         job = await s.scalar(select(Job).where(Job.name == "quality.craftsmanship_note"))
@@ -194,7 +194,7 @@ async def test_a_refused_upload_queues_nothing(
         files={"file": ("photo.jpg", b"not an image at all", "image/jpeg")},
     )
     assert r.status_code == 415
-    await asyncio.to_thread(provider_app.state.jobs.join, 10_000)
+    await asyncio.to_thread(provider_app.state.wiring.jobs.join, 10_000)
     async with factory.session() as s:
         assert await s.scalar(select(func.count()).select_from(Job)) == 0
 

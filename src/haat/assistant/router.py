@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from haat.assistant.schemas import AnswerOut, AskIn, SessionOut
-from haat.assistant.service import AssistantService
+from haat.assistant.service import Assistant
 from haat.core.deps import ClientIp, DbSession
 from haat.core.errors import responses
 from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
 
 router = APIRouter(prefix="/api/assistant", tags=["assistant"])
-
-
-def _service(request: Request) -> AssistantService:
-    return request.app.state.assistant
 
 
 @router.post(
@@ -26,7 +22,7 @@ def _service(request: Request) -> AssistantService:
     openapi_extra={"security": OPTIONAL_BEARER},
 )
 async def ask(
-    data: AskIn, request: Request, actor: CurrentActor, ip: ClientIp, session: DbSession
+    data: AskIn, assistant: Assistant, actor: CurrentActor, ip: ClientIp, session: DbSession
 ) -> AnswerOut:
     """Ask a question about the catalogue ("silver earrings under 2000 rupees", "is the blue
     pottery vase in stock", "what is the difference between these two shawls") or, signed
@@ -34,7 +30,7 @@ async def ask(
     products only. Omit ``session_id`` to start a conversation; each allows
     ``ASSISTANT_PROMPT_LIMIT`` questions (then 429 ``assistant_session_limit``). Rate limited
     per IP and per user (429 with Retry-After)."""
-    return await _service(request).ask(session, actor, ip, data)
+    return await assistant.ask(session, actor, ip, data)
 
 
 @router.get(
@@ -43,10 +39,10 @@ async def ask(
     responses=responses(401, 404),
 )
 async def get_session(
-    session_id: uuid.UUID, request: Request, actor: AuthenticatedActor, session: DbSession
+    session_id: uuid.UUID, assistant: Assistant, actor: AuthenticatedActor, session: DbSession
 ) -> SessionOut:
     """One of the caller's conversations with its questions and answers, oldest first."""
-    service = _service(request)
+    service = assistant
     conversation, messages = await service.history(session, actor, session_id)
     return SessionOut(
         id=conversation.id,

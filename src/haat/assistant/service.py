@@ -25,8 +25,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +40,7 @@ from haat.assistant.schemas import AnswerOut, AskIn, MessageOut, OrderFact, Prod
 from haat.catalog.models import Product
 from haat.config import Settings
 from haat.core.db import utcnow
+from haat.core.deps import provided
 from haat.core.errors import NotFound, TooManyRequests
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.core.llm import LlmError
@@ -284,3 +286,7 @@ def _llm_facts(composed: Composed) -> list[dict[str, Any]]:
     if composed.order is not None:
         return [composed.order.model_dump(mode="json")]
     return [p.model_dump(mode="json") for p in composed.products]
+
+
+# The app's assistant, for a route's signature.
+Assistant = Annotated[AssistantService, Depends(provided(AssistantService))]

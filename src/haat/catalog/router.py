@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog import categories, gallery, photo_quality, service, transitions
@@ -24,8 +24,7 @@ from haat.catalog.schemas import (
     StatusChangeOut,
 )
 from haat.catalog.workflow import ProductAction
-from haat.config import Settings
-from haat.core.deps import DbSession
+from haat.core.deps import AppSettings, DbSession, Jobs, Storage
 from haat.core.errors import PayloadTooLarge, responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.core.storage import LocalStorage
@@ -40,13 +39,6 @@ from haat.insights.recorder import record
 router = APIRouter(prefix="/api/products", tags=["products"])
 categories_router = APIRouter(prefix="/api/categories", tags=["categories"])
 Paging = Annotated[PageParams, Depends(page_params)]
-
-
-def _storage(request: Request) -> LocalStorage:
-    return request.app.state.storage
-
-
-Storage = Annotated[LocalStorage, Depends(_storage)]
 
 
 async def _admin_out(
@@ -300,17 +292,17 @@ async def archive(
 )
 async def upload_image(
     product_id: uuid.UUID,
-    request: Request,
     actor: AuthenticatedActor,
     session: DbSession,
     storage: Storage,
+    settings: AppSettings,
+    jobs: Jobs,
     file: Annotated[UploadFile, File(description="PNG, JPEG, GIF or WEBP, at most 16 MB")],
     alt_text: Annotated[str, Form(max_length=300)] = "",
 ) -> ProductAdminOut:
     """Add a photo; its type is read from the bytes, it is resized to 1200 px with a
     300 px thumbnail, its EXIF data are removed, and the stored photo is graded (the
     photograph, not the craftsmanship: see `images[].quality`)."""
-    settings: Settings = request.app.state.settings
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Images are limited to {settings.max_upload_bytes // 2**20} MB")
@@ -323,7 +315,7 @@ async def upload_image(
         max_bytes=settings.max_upload_bytes,
         max_pixels=settings.max_image_pixels,
         alt_text=alt_text,
-        jobs=request.app.state.jobs,
+        jobs=jobs,
     )
     return await _admin_out(session, actor, storage, product)
 

@@ -27,11 +27,12 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Coroutine
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import jwt
 import socketio
+from fastapi import Depends
 from pydantic import ValidationError
 
 from haat.chat import service
@@ -41,6 +42,7 @@ from haat.chat.present import message_payload
 from haat.chat.translation import TranslationService
 from haat.config import Settings
 from haat.core.db import Database, session_scope
+from haat.core.deps import provided
 from haat.core.errors import HaatError, TooManyRequests
 from haat.core.ratelimit import RateLimiter
 from haat.core.security import decode_access_token
@@ -330,3 +332,7 @@ class ChatHub:
                 skip_sid=sid,
             )
             return {"ok": True}
+
+
+# The app's hub, for a route's signature.
+Hub = Annotated[ChatHub, Depends(provided(ChatHub))]

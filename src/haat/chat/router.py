@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
 from haat.chat import service
 from haat.chat.images import chat_storage, image_headers, read_image, store_image
 from haat.chat.language import detect_language
 from haat.chat.models import Message
 from haat.chat.present import conversation_out, message_out
-from haat.chat.realtime import ChatHub, room
+from haat.chat.realtime import ChatHub, Hub, room
 from haat.chat.schemas import (
     MAX_TEXT,
     ConversationCreate,
@@ -24,10 +24,9 @@ from haat.chat.schemas import (
     ReadCreate,
     ReadOut,
 )
-from haat.chat.translation import TranslationService
 from haat.config import Settings
 from haat.core.db import on_commit
-from haat.core.deps import DbSession
+from haat.core.deps import AppSettings, DbSession
 from haat.core.errors import PayloadTooLarge, responses
 from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
@@ -36,22 +35,14 @@ from haat.identity.models import User
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
 
-def _hub(request: Request) -> ChatHub:
-    return request.app.state.chat
-
-
-def _translations(request: Request) -> TranslationService:
-    return request.app.state.chat.translations
-
-
 async def _language(session: DbSession, actor: Actor) -> str:
     user = await session.get(User, actor.require_user())
     return user.preferred_language if user else "en"
 
 
-async def _send(request: Request, actor: Actor, session: DbSession, message: Message) -> None:
-    hub = _hub(request)
-    settings: Settings = request.app.state.settings
+async def _send(
+    hub: ChatHub, settings: Settings, actor: Actor, session: DbSession, message: Message
+) -> None:
     await hub.limiter.hit(
         settings.chat_send_limit,
         "chat-send",
@@ -63,7 +54,7 @@ async def _send(request: Request, actor: Actor, session: DbSession, message: Mes
 
 @router.get("/conversations", response_model=ConversationList, responses=responses(401, 422))
 async def list_conversations(
-    request: Request,
+    hub: Hub,
     actor: AuthenticatedActor,
     session: DbSession,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -73,7 +64,7 @@ async def list_conversations(
     its translation into the caller's language when one is cached) and the unread count."""
     rows, total = await service.list_conversations(session, actor, page=page, per_page=per_page)
     language = await _language(session, actor)
-    cached = await _translations(request).cached(
+    cached = await hub.translations.cached(
         (r.last_message.id for r in rows if r.last_message is not None), language
     )
     return ConversationList(
@@ -110,7 +101,7 @@ async def start_conversation(
 )
 async def history(
     conversation_id: uuid.UUID,
-    request: Request,
+    hub: Hub,
     actor: AuthenticatedActor,
     session: DbSession,
     before: Annotated[int | None, Query(ge=1, description="older than this seq")] = None,
@@ -125,7 +116,7 @@ async def history(
         session, actor, conversation_id, before=before, since=since, limit=limit
     )
     language = await _language(session, actor)
-    translated = await _translations(request).translate_many(
+    translated = await hub.translations.translate_many(
         ((m.id, m.text, m.language) for m in messages), language
     )
     return History(
@@ -145,7 +136,8 @@ async def history(
 async def send_message(
     conversation_id: uuid.UUID,
     data: MessageCreate,
-    request: Request,
+    hub: Hub,
+    settings: AppSettings,
     actor: AuthenticatedActor,
     session: DbSession,
 ) -> MessageOut:
@@ -154,7 +146,7 @@ async def send_message(
     message = await service.send_message(
         session, actor, conversation_id, data.text, language=detect_language(data.text)
     )
-    await _send(request, actor, session, message)
+    await _send(hub, settings, actor, session, message)
     return message_out(message)
 
 
@@ -166,7 +158,8 @@ async def send_message(
 )
 async def send_image(
     conversation_id: uuid.UUID,
-    request: Request,
+    hub: Hub,
+    settings: AppSettings,
     actor: AuthenticatedActor,
     session: DbSession,
     file: Annotated[UploadFile, File(description="PNG, JPEG, GIF or WEBP, at most 16 MB")],
@@ -174,7 +167,6 @@ async def send_image(
 ) -> MessageOut:
     """Send an image (the catalogue's upload rules), with optional text. Only the
     conversation's participants can fetch it (``image_url``)."""
-    settings: Settings = request.app.state.settings
     await service.get_conversation(session, actor, conversation_id)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
@@ -183,7 +175,7 @@ async def send_image(
     message = await service.send_message(
         session, actor, conversation_id, text, language=detect_language(text), image=image
     )
-    await _send(request, actor, session, message)
+    await _send(hub, settings, actor, session, message)
     return message_out(message)
 
 
@@ -193,14 +185,14 @@ async def send_image(
 )
 async def message_image(
     message_id: uuid.UUID,
-    request: Request,
+    settings: AppSettings,
     actor: AuthenticatedActor,
     session: DbSession,
     thumbnail: bool = False,
 ) -> Response:
     """A message's image (``?thumbnail=true``: 320 px), for participants only (404 else)."""
     message = await service.message_image(session, actor, message_id)
-    data = read_image(request.app.state.settings, message, thumbnail=thumbnail)
+    data = read_image(settings, message, thumbnail=thumbnail)
     return Response(data, media_type=message.image_content_type, headers=image_headers())
 
 
@@ -211,7 +203,7 @@ async def message_image(
 )
 async def mark_read(
     conversation_id: uuid.UUID,
-    request: Request,
+    hub: Hub,
     actor: AuthenticatedActor,
     session: DbSession,
     data: ReadCreate | None = None,
@@ -228,7 +220,6 @@ async def mark_read(
         read_at=state.read_at,
         unread=unread,
     )
-    hub = _hub(request)
     event = out.model_dump(mode="json", exclude={"unread"})
     on_commit(session, lambda: hub.spawn(hub.sio.emit("read", event, room=room(conversation_id))))
     return out

@@ -1,18 +1,48 @@
-"""FastAPI dependencies shared by every router: the request's database session."""
+"""FastAPI dependencies shared by every router: the request's database session, and the app's
+long-lived objects (settings, storage, jobs, ...) as typed dependencies.
+
+`haat.wiring` builds those objects once per app and registers each under its type; a route
+asks for one by type (`provided`), through the aliases below or a domain's own (e.g.
+`haat.payments.providers.PaymentProviders`). Nothing else reads ``app.state``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.config import Settings
 from haat.core.db import Database, session_scope
 from haat.core.events import EVENT_SINK, EventBuffer
+from haat.core.ratelimit import RateLimiter
+from haat.core.sms import SmsSender
+from haat.core.storage import LocalStorage
+from haat.core.tasks import JobRunner
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WIRING = "wiring"  # the ``app.state`` attribute holding `haat.wiring.Wiring`
+T = TypeVar("T")
+
+
+@functools.cache
+def provided(kind: type[T]) -> Callable[[Request], T]:
+    """A dependency giving the route the app's one object of type ``kind`` (one callable per
+    type, so FastAPI resolves it once per request)."""
+
+    def dependency(request: Request) -> T:
+        return cast(T, getattr(request.app.state, WIRING).by_type[kind])
+
+    dependency.__name__ = f"provided_{kind.__name__}"
+    return dependency
+
+
+def provided_now(app: Any, kind: type[T]) -> T:
+    """The app's one ``kind`` outside a route (a Socket.IO handler, a middleware)."""
+    return cast(T, getattr(app.state, WIRING).by_type[kind])
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -31,11 +61,11 @@ async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 @asynccontextmanager
 async def _session(request: Request, *, write: bool) -> AsyncIterator[AsyncSession]:
-    db: Database = request.app.state.db
+    db = provided(Database)(request)
     async with session_scope(db, write=write) as session:
-        events: EventBuffer | None = getattr(request.app.state, "events", None)
-        if events is not None:  # behaviour events of this request, written after its commit
-            session.sync_session.info[EVENT_SINK] = events.for_request(request.scope)
+        events = provided(EventBuffer)(request)
+        # Behaviour events of this request, written after its commit.
+        session.sync_session.info[EVENT_SINK] = events.for_request(request.scope)
         yield session
 
 
@@ -49,6 +79,12 @@ def client_ip(request: Request) -> str:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 WriteSession = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
 ClientIp = Annotated[str, Depends(client_ip)]
+AppSettings = Annotated[Settings, Depends(provided(Settings))]
+Storage = Annotated[LocalStorage, Depends(provided(LocalStorage))]
+Jobs = Annotated[JobRunner, Depends(provided(JobRunner))]
+Limiter = Annotated[RateLimiter, Depends(provided(RateLimiter))]
+AppDatabase = Annotated[Database, Depends(provided(Database))]
+Sms = Annotated[SmsSender, Depends(provided(SmsSender))]
 # The header that makes a retried POST (checkout, payment) return the first result.
 IdempotencyKey = Annotated[
     str,

@@ -113,7 +113,9 @@ class StateMachine(Generic[K, S]):
         anything else it did."""
         target = self.transition(key, seen).moves[seen]
         now = utcnow()
-        changes: dict[str, Any] = {self.column.key: target, "updated_at": now, **(values or {})}
+        changes: dict[str, Any] = {self.column.key: target, **(values or {})}
+        if hasattr(self.model, "updated_at"):
+            changes["updated_at"] = now
         stamp = self.transitions[key].stamp
         if stamp:
             changes[stamp] = now

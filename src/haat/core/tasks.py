@@ -14,52 +14,27 @@ thread with its own database engine (`TaskContext.db`), records ``running``, the
 
 from __future__ import annotations
 
-import enum
 import logging
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, cast
 
 import dramatiq
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware.asyncio import AsyncIO
-from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 
 from haat.config import Settings
-from haat.core.db import Base, Database, IdMixin, enum_type, on_commit, session_scope, utcnow
+from haat.core import job_repository as repository
+from haat.core.db import Database, on_commit, session_scope
+from haat.core.errors import InvalidTransition
+from haat.core.jobs import JOB_MACHINE, Job, JobStatus
 
 log = logging.getLogger("haat.tasks")
 QUEUE = "haat"
-
-
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-
-
-class Job(IdMixin, Base):
-    """One run of a task: what was asked (name, arguments), by whom, and how it went."""
-
-    __tablename__ = "jobs"
-
-    name: Mapped[str] = mapped_column(String(100), index=True)
-    status: Mapped[JobStatus] = mapped_column(enum_type(JobStatus, 16))
-    arguments: Mapped[dict[str, Any]] = mapped_column(JSON)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    error: Mapped[str | None] = mapped_column(Text)
-    requested_by: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
 
 
 @dataclass
@@ -163,21 +138,16 @@ class JobRunner:
             self._db = Database(self.settings.database_url, pool_size=2)
         db = self._db
         async with session_scope(db) as session:
-            job = await session.get(Job, job_id)
-            if job is None or job.status != JobStatus.QUEUED:
+            if not await start_running(session, job_id):
                 return  # unknown or already handled (a redelivered message)
-            job.status, job.started_at = JobStatus.RUNNING, utcnow()
-        status, result, error = JobStatus.SUCCEEDED, None, None
+        result, error = None, None
         try:
             result = await fn(TaskContext(self.settings, db, job_id), **kwargs)
         except Exception as exc:
             log.exception("job %s (%s) failed", job_id, fn.__name__)
-            status, error = JobStatus.FAILED, "".join(traceback.format_exception_only(exc))
+            error = "".join(traceback.format_exception_only(exc))
         async with session_scope(db) as session:
-            job = await session.get(Job, job_id)
-            if job is not None:
-                job.status, job.result, job.error = status, result, error
-                job.finished_at = utcnow()
+            await finish(session, job_id, result, error)
 
 
 async def enqueue(
@@ -195,14 +165,46 @@ async def enqueue(
     """
     if name not in _REGISTRY:
         raise KeyError(f"no task named {name!r}")
-    job = Job(
-        name=name,
-        status=JobStatus.QUEUED,
-        arguments=arguments,
-        requested_by=requested_by,
-    )
-    session.add(job)
-    await session.flush()
+    job = Job(name=name, arguments=arguments, requested_by=requested_by)
+    await JOB_MACHINE.start(session, job, actor_id=requested_by)
     job_id = job.id
     on_commit(session, lambda: runner.send(name, job_id, arguments))
     return job
+
+
+async def get_job(session: AsyncSession, job_id: uuid.UUID) -> Job | None:
+    """The job as stored now, or None."""
+    return await repository.get_job(session, job_id)
+
+
+async def active_jobs(session: AsyncSession, name: str) -> list[Job]:
+    """The jobs of task ``name`` still queued or running."""
+    return await repository.jobs_in(session, name, (JobStatus.QUEUED, JobStatus.RUNNING))
+
+
+async def start_running(session: AsyncSession, job_id: uuid.UUID) -> bool:
+    """Mark a queued job running; False when it is unknown or no longer queued (a message
+    delivered twice)."""
+    job = await repository.get_job(session, job_id)
+    if job is None:
+        return False
+    try:
+        await JOB_MACHINE.move(session, job_id, job.status, JobStatus.RUNNING, actor_id=None)
+    except InvalidTransition:
+        return False
+    return True
+
+
+async def finish(
+    session: AsyncSession, job_id: uuid.UUID, result: dict[str, Any] | None, error: str | None
+) -> None:
+    """Mark a running job succeeded with its ``result``, or failed with its ``error``."""
+    target = JobStatus.FAILED if error is not None else JobStatus.SUCCEEDED
+    await JOB_MACHINE.move(
+        session,
+        job_id,
+        JobStatus.RUNNING,
+        target,
+        actor_id=None,
+        values={"result": result, "error": error},
+    )

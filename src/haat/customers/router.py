@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from haat.core.dates import IsoDate
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, Limiter, Sms
 from haat.core.errors import responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.customers import khata, reminders, service, statements, summary
@@ -140,7 +140,11 @@ async def customer_statement(
     responses=responses(401, 403, 404, 409, 422, 429, 503),
 )
 async def send_reminder(
-    customer_id: uuid.UUID, request: Request, actor: AuthenticatedActor, session: DbSession
+    customer_id: uuid.UUID,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    sms: Sms,
+    limiter: Limiter,
 ) -> ReminderOut:
     """Text the customer their balance in their language (admins and editors); once per
     customer per day (429); 409 when nothing is owed."""
@@ -148,8 +152,8 @@ async def send_reminder(
         session,
         actor,
         customer_id,
-        sms=request.app.state.services.otp.sms,
-        limiter=request.app.state.limiter,
+        sms=sms,
+        limiter=limiter,
     )
 
 

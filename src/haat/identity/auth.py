@@ -10,14 +10,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select
 
-from haat.config import Settings
 from haat.core.db import table_of
-from haat.core.deps import DbSession
+from haat.core.deps import AppSettings, DbSession, provided
 from haat.core.errors import Unauthenticated
 from haat.core.events import visitor_id
 from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
 from haat.identity.models import User
+from haat.identity.otp import OtpService
+from haat.identity.service import IdentityService
 
 _users = table_of(User)
 _USER_FOR_TOKEN = select(_users.c.platform_role, _users.c.is_active, _users.c.currency).where(
@@ -29,13 +30,13 @@ _bearer = HTTPBearer(auto_error=False, description="JWT access token from /api/a
 async def get_actor(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller: anonymous without a token; 401 for a bad, expired or disabled one."""
     visitor = visitor_id(request.scope["headers"])
     if credentials is None:
         return Actor.anonymous(visitor)
-    settings: Settings = request.app.state.settings
     try:
         claims = decode_access_token(
             settings.secret_key, settings.jwt_algorithm, credentials.credentials
@@ -66,3 +67,6 @@ OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"HTTPBearer": []}]
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 AuthenticatedActor = Annotated[Actor, Depends(get_user_actor)]
+# The app's identity services, for a route's signature.
+Identity = Annotated[IdentityService, Depends(provided(IdentityService))]
+Otp = Annotated[OtpService, Depends(provided(OtpService))]

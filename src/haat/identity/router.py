@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from haat.core.deps import ClientIp, DbSession
 from haat.core.errors import responses
-from haat.identity.auth import AuthenticatedActor
-from haat.identity.otp import OtpService
+from haat.identity.auth import AuthenticatedActor, Identity, Otp
 from haat.identity.schemas import (
     LoginIn,
     MePatch,
@@ -19,44 +18,37 @@ from haat.identity.schemas import (
     TokenPair,
     UserOut,
 )
-from haat.identity.service import IdentityService
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-
-
-def _identity(request: Request) -> IdentityService:
-    return request.app.state.services.identity
-
-
-def _otp(request: Request) -> OtpService:
-    return request.app.state.services.otp
 
 
 @router.post(
     "/register", status_code=201, response_model=UserOut, responses=responses(409, 422, 429)
 )
-async def register(data: RegisterIn, session: DbSession, request: Request, ip: ClientIp) -> UserOut:
+async def register(
+    data: RegisterIn, session: DbSession, identity: Identity, ip: ClientIp
+) -> UserOut:
     """Create an account with email and/or phone and a password."""
-    user = await _identity(request).register(session, data, ip)
+    user = await identity.register(session, data, ip)
     return UserOut.model_validate(user)
 
 
 @router.post("/login", response_model=TokenPair, responses=responses(401, 422, 429))
-async def login(data: LoginIn, session: DbSession, request: Request, ip: ClientIp) -> TokenPair:
+async def login(data: LoginIn, session: DbSession, identity: Identity, ip: ClientIp) -> TokenPair:
     """Log in with email or phone and password; returns an access and a refresh token."""
-    return await _identity(request).login(session, data.identifier, data.password, ip)
+    return await identity.login(session, data.identifier, data.password, ip)
 
 
 @router.post("/refresh", response_model=TokenPair, responses=responses(401, 422))
-async def refresh(data: RefreshIn, session: DbSession, request: Request) -> TokenPair:
+async def refresh(data: RefreshIn, session: DbSession, identity: Identity) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
-    return await _identity(request).refresh(session, data.refresh_token)
+    return await identity.refresh(session, data.refresh_token)
 
 
 @router.post("/logout", status_code=204, responses=responses(422))
-async def logout(data: RefreshIn, session: DbSession, request: Request) -> Response:
+async def logout(data: RefreshIn, session: DbSession, identity: Identity) -> Response:
     """Revoke the refresh token and every token rotated from the same login."""
-    await _identity(request).logout(session, data.refresh_token)
+    await identity.logout(session, data.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -64,31 +56,29 @@ async def logout(data: RefreshIn, session: DbSession, request: Request) -> Respo
     "/otp/request", status_code=202, response_model=OtpRequestOut, responses=responses(422, 429)
 )
 async def otp_request(
-    data: OtpRequestIn, session: DbSession, request: Request, ip: ClientIp
+    data: OtpRequestIn, session: DbSession, otp: Otp, ip: ClientIp
 ) -> OtpRequestOut:
     """Send a 6-digit login code by SMS to an E.164 phone number."""
-    return await _otp(request).request_code(session, data.phone, ip)
+    return await otp.request_code(session, data.phone, ip)
 
 
 @router.post("/otp/verify", response_model=TokenPair, responses=responses(401, 422, 429))
-async def otp_verify(
-    data: OtpVerifyIn, session: DbSession, request: Request, ip: ClientIp
-) -> TokenPair:
+async def otp_verify(data: OtpVerifyIn, session: DbSession, otp: Otp, ip: ClientIp) -> TokenPair:
     """Log in with the code; the first verify of a phone creates its account."""
-    return await _otp(request).verify_code(session, data.phone, data.code, ip)
+    return await otp.verify_code(session, data.phone, data.code, ip)
 
 
 @router.get("/me", response_model=UserOut, responses=responses(401))
-async def me(actor: AuthenticatedActor, session: DbSession, request: Request) -> UserOut:
+async def me(actor: AuthenticatedActor, session: DbSession, identity: Identity) -> UserOut:
     """The signed-in user's profile."""
-    user = await _identity(request).get_user(session, actor.require_user())
+    user = await identity.get_user(session, actor.require_user())
     return UserOut.model_validate(user)
 
 
 @router.patch("/me", response_model=UserOut, responses=responses(401, 422))
 async def update_me(
-    data: MePatch, actor: AuthenticatedActor, session: DbSession, request: Request
+    data: MePatch, actor: AuthenticatedActor, session: DbSession, identity: Identity
 ) -> UserOut:
     """Change name, preferred language, currency or country."""
-    user = await _identity(request).update_me(session, actor.require_user(), data)
+    user = await identity.update_me(session, actor.require_user(), data)
     return UserOut.model_validate(user)

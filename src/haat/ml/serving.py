@@ -18,12 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
+from fastapi import Depends
 from sqlalchemy import select
 
 from haat.core.db import Database
+from haat.core.deps import provided
 from haat.ml import service
 from haat.ml.models import ModelStatus, ModelVersion
 
@@ -142,3 +144,7 @@ class Champions:
             return {"loaded": False, "version": None, "reason": "no champion trained"}
 
         return check
+
+
+# The app's champions, for a route's signature.
+ModelChampions = Annotated[Champions, Depends(provided(Champions))]

@@ -4,9 +4,8 @@ route (a status change moves money, so it is served here, above `commerce`)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from haat.commerce import orders
 from haat.commerce.schemas import OrderOut, OrderStaffOut, StatusIn
@@ -24,7 +23,7 @@ from haat.payments import (
     webhooks,
 )
 from haat.payments.models import Milestone, Payment, PaymentProvider
-from haat.payments.providers import Providers
+from haat.payments.providers import PaymentProviders, Providers
 from haat.payments.schemas import (
     CounterSaleIn,
     CounterSaleOut,
@@ -46,12 +45,6 @@ payments_router = APIRouter(prefix="/api/payments", tags=["payments"])
 order_money_router = APIRouter(prefix="/api/orders", tags=["orders"])
 
 
-def get_providers(request: Request) -> Providers:
-    providers: Providers = request.app.state.payments
-    return providers
-
-
-ProvidersDep = Annotated[Providers, Depends(get_providers)]
 OrderView = OrderStaffOut | OrderOut
 
 
@@ -97,7 +90,7 @@ async def update_settings(
     data: PaymentSettingsIn,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
 ) -> PaymentSettingsOut:
     """Choose the business's provider (its admins): `manual`, or `stripe` / `razorpay` with
     the business's connected or linked account id."""
@@ -122,7 +115,7 @@ async def open_payment(
     key: IdempotencyKey,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
     response: Response,
 ) -> PaymentStartOut:
     """Pay the order (or one milestone) through the seller's provider. A retry with the same
@@ -148,7 +141,10 @@ async def list_payments(
     "/{payment_id:uuid}", response_model=PaymentStartOut, responses=responses(401, 404)
 )
 async def get_payment(
-    payment_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, providers: ProvidersDep
+    payment_id: uuid.UUID,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    providers: PaymentProviders,
 ) -> PaymentStartOut:
     payment, _ = await charges.readable_payment(session, actor, payment_id)
     return _started(payment, providers, actor)
@@ -160,7 +156,10 @@ async def get_payment(
     responses=responses(401, 403, 404, 409),
 )
 async def confirm_payment(
-    payment_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, providers: ProvidersDep
+    payment_id: uuid.UUID,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    providers: PaymentProviders,
 ) -> PaymentOut:
     """The seller's staff received a manual payment (cash, UPI, bank transfer)."""
     return PaymentOut.model_validate(
@@ -186,7 +185,10 @@ async def reject_payment(
     responses=responses(400, 401, 404, 422, 502, 503),
 )
 async def razorpay_callback(
-    data: RazorpayCallbackIn, actor: AuthenticatedActor, session: DbSession, providers: ProvidersDep
+    data: RazorpayCallbackIn,
+    actor: AuthenticatedActor,
+    session: DbSession,
+    providers: PaymentProviders,
 ) -> PaymentOut:
     """Razorpay Checkout's signed result, handed over by the buyer's browser."""
     payment = await charges.razorpay_callback(session, actor, providers, data.model_dump())
@@ -204,7 +206,7 @@ async def counter_sale(
     key: IdempotencyKey,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
     response: Response,
 ) -> CounterSaleOut:
     """A walk-in sale paid at the counter: order, stock, payment and ledger in one go."""
@@ -232,7 +234,7 @@ async def _webhook(
     "/webhooks/stripe", response_model=WebhookOut, responses=responses(400, 502, 503)
 )
 async def stripe_webhook(
-    request: Request, session: DbSession, providers: ProvidersDep
+    request: Request, session: DbSession, providers: PaymentProviders
 ) -> WebhookOut:
     """Stripe events, verified by `Stripe-Signature`; each event id is applied once."""
     return await _webhook(request, session, providers, PaymentProvider.STRIPE)
@@ -242,7 +244,7 @@ async def stripe_webhook(
     "/webhooks/razorpay", response_model=WebhookOut, responses=responses(400, 502, 503)
 )
 async def razorpay_webhook(
-    request: Request, session: DbSession, providers: ProvidersDep
+    request: Request, session: DbSession, providers: PaymentProviders
 ) -> WebhookOut:
     """Razorpay events, verified by `X-Razorpay-Signature`; each event id is applied once."""
     return await _webhook(request, session, providers, PaymentProvider.RAZORPAY)
@@ -288,7 +290,7 @@ async def release_milestone(
     data: ReleaseIn,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
 ) -> MilestoneOut:
     """Release a funded milestone to the seller (the buyer, or a platform admin)."""
     milestone = await escrow.release_milestone(
@@ -308,7 +310,7 @@ async def refund_milestone(
     data: ReleaseIn,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
 ) -> MilestoneOut:
     """Refund a funded milestone to the buyer (platform admins, settling a dispute)."""
     milestone = await refunds.refund_milestone(
@@ -330,7 +332,7 @@ async def change_status(
     data: StatusIn,
     actor: AuthenticatedActor,
     session: DbSession,
-    providers: ProvidersDep,
+    providers: PaymentProviders,
 ) -> OrderOut:
     """Move the order along pending → confirmed → processing → shipped → delivered →
     completed, or to cancelled (before shipping; restocks, refunds what is in escrow) or

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, Jobs
 from haat.core.errors import responses
 from haat.identity.auth import CurrentActor
 from haat.ml import service as registry
-from haat.ml.serving import Champions, LoadedModel
+from haat.ml.serving import Champions, LoadedModel, ModelChampions
 from haat.pricing import predictions, tasks
 from haat.pricing.prediction_schemas import (
     DiamondPredictionIn,
@@ -23,8 +23,7 @@ from haat.pricing.prediction_schemas import (
 router = APIRouter(prefix="/api/predictions", tags=["predictions"])
 
 
-async def _champion(request: Request, name: str) -> LoadedModel:
-    champions: Champions = request.app.state.champions
+async def _champion(champions: Champions, name: str) -> LoadedModel:
     model = await champions.get(name)
     if model is None:
         raise predictions.unavailable(name, champions.error(name))
@@ -32,36 +31,38 @@ async def _champion(request: Request, name: str) -> LoadedModel:
 
 
 @router.post("/gold", response_model=GoldPredictionOut, responses=responses(422, 503))
-async def predict_gold(data: GoldPredictionIn, request: Request) -> GoldPredictionOut:
+async def predict_gold(data: GoldPredictionIn, champions: ModelChampions) -> GoldPredictionOut:
     """The gold price per gram (INR, 24K scaled by `purity`) predicted for the month of
     `date`, with an 80 % interval and the total for `weight_grams`. 503 while no gold model
     is trained."""
-    return predictions.predict_gold(await _champion(request, "gold"), data)
+    return predictions.predict_gold(await _champion(champions, "gold"), data)
 
 
 @router.post("/diamond", response_model=DiamondPredictionOut, responses=responses(422, 503))
-async def predict_diamond(data: DiamondPredictionIn, request: Request) -> DiamondPredictionOut:
+async def predict_diamond(
+    data: DiamondPredictionIn, champions: ModelChampions
+) -> DiamondPredictionOut:
     """A diamond's predicted price (USD) with an 80 % interval and the features used. Unknown
     grades are 422 with the allowed values; 503 while no diamond model is trained."""
-    return predictions.predict_diamond(await _champion(request, "diamond"), data)
+    return predictions.predict_diamond(await _champion(champions, "diamond"), data)
 
 
 @router.post(
     "/retrain", status_code=202, response_model=RetrainOut, responses=responses(401, 403, 422)
 )
 async def retrain(
-    data: RetrainIn, actor: CurrentActor, session: DbSession, request: Request
+    data: RetrainIn, actor: CurrentActor, session: DbSession, jobs: Jobs
 ) -> RetrainOut:
     """Retrain `gold`, `diamond` or `all` in the background (platform admins). Each new
     version replaces the champion only if no worse on the same hold-out; see the job's
     result, or `GET /api/predictions/status` once it has run."""
-    job, names = await tasks.request_retrain(session, request.app.state.jobs, actor, data.model)
+    job, names = await tasks.request_retrain(session, jobs, actor, data.model)
     return RetrainOut(job_id=job.id, status=job.status.value, models=names)
 
 
 @router.get("/status", response_model=PredictionStatusOut)
-async def status(session: DbSession, request: Request) -> PredictionStatusOut:
+async def status(session: DbSession, champions: ModelChampions) -> PredictionStatusOut:
     """Each model's champion (version, training time, data span, hold-out metrics), its
     newest version and the version this server process holds in memory."""
     rows = await registry.versions(session)
-    return predictions.status_out(rows, request.app.state.champions)
+    return predictions.status_out(rows, champions)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from haat.catalog.models import Metal
 from haat.catalog.present import jewellery_out
 from haat.catalog.schemas import JewelleryOut
-from haat.config import Settings
 from haat.core.dates import IsoDate
-from haat.core.deps import DbSession
+from haat.core.deps import AppSettings, DbSession
 from haat.core.errors import NotFound, PayloadTooLarge, Unprocessable, responses
 from haat.core.pagination import Page, PageParams, page_params
 from haat.identity.auth import AuthenticatedActor
@@ -79,7 +78,7 @@ async def create_rate(
 
 @rates_router.post("/import", response_model=ImportOut, responses=responses(401, 403, 413, 422))
 async def import_rates(
-    request: Request,
+    settings: AppSettings,
     actor: AuthenticatedActor,
     session: DbSession,
     file: Annotated[UploadFile, File(description="CSV: metal,date,inr_per_gram[,source]")],
@@ -87,7 +86,6 @@ async def import_rates(
     """Import rates from CSV, all or nothing (platform admins): a 422 names every bad line
     (`errors[].loc` = `["file", line, column]`, the header is line 1)."""
     actor.require_platform_admin()
-    settings: Settings = request.app.state.settings
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Rate files are limited to {settings.max_upload_bytes // 2**20} MB")

@@ -12,11 +12,11 @@ import uuid
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import session_scope
-from haat.core.tasks import Job, JobRunner, JobStatus, TaskContext, enqueue, task
+from haat.core.jobs import Job
+from haat.core.tasks import JobRunner, TaskContext, active_jobs, enqueue, get_job, task
 from haat.identity.actor import Actor
 from haat.ml import service
 from haat.pricing import diamond_model, gold_forecast
@@ -39,12 +39,7 @@ async def request_retrain(
     caller, 403 for anyone but a platform admin. Flushes; never commits."""
     user_id = actor.require_platform_admin()
     names = models_for(choice)
-    active = await session.scalars(
-        select(Job).where(
-            Job.name == TASK_NAME, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
-        )
-    )
-    for job in active:
+    for job in await active_jobs(session, TASK_NAME):
         if job.arguments.get("models") == names:
             return job, names
     job = await enqueue(session, runner, TASK_NAME, requested_by=user_id, models=names)
@@ -56,7 +51,7 @@ async def retrain(ctx: TaskContext, models: list[str]) -> dict[str, Any]:
     """Train each named model and record it; the result gives, per model, the new version,
     its status and its decisive metric."""
     async with ctx.db.session(write=False) as session:
-        job = await session.get(Job, ctx.job_id)
+        job = await get_job(session, ctx.job_id)
         requested_by: uuid.UUID | None = job.requested_by if job else None
     done: dict[str, Any] = {}
     for name in models:

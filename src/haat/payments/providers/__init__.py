@@ -5,9 +5,13 @@ configured ones from settings: ``manual`` always, ``stripe`` with ``STRIPE_SECRE
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
+from fastapi import Depends
+
 from haat.config import Settings
+from haat.core.deps import provided
 from haat.payments.models import PaymentProvider
 from haat.payments.providers.base import (
     BadSignature,
@@ -49,7 +53,8 @@ def _origin(url: str) -> str:
 class Providers:
     """The process's providers (one SDK client each) and the platform's commission rate.
 
-    Held by the app as ``app.state.payments``; services take it as an argument.
+    Built once per app by `haat.wiring`; routes take it as `PaymentProviders`, services as an
+    argument.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -119,3 +124,7 @@ class Providers:
         stripe_provider = self._providers.get(PaymentProvider.STRIPE)
         if isinstance(stripe_provider, StripeProvider):
             await stripe_provider.aclose()
+
+
+# The app's providers, for a route's signature.
+PaymentProviders = Annotated[Providers, Depends(provided(Providers))]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from haat.core.deps import ClientIp, DbSession
+from haat.core.deps import ClientIp, DbSession, provided
 from haat.core.errors import HaatError
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.core.phone import normalize_e164
@@ -35,11 +35,11 @@ OptionalText = Annotated[str, Form(max_length=500)]
 
 
 def _identity(request: Request) -> IdentityService:
-    return request.app.state.services.identity
+    return provided(IdentityService)(request)
 
 
 def _otp(request: Request) -> OtpService:
-    return request.app.state.services.otp
+    return provided(OtpService)(request)
 
 
 async def _signed_in(viewer: Viewer, session: DbSession, user: User, next_url: str) -> Response:

@@ -18,7 +18,7 @@ from haat.catalog.models import ProductStatus
 from haat.catalog.present import product_admin_out
 from haat.catalog.workflow import ProductAction
 from haat.commerce import figures
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError
 from haat.core.money import minor_units
 from haat.core.pagination import Page, PageParams
@@ -35,7 +35,7 @@ BULK_ACTIONS = {"approve": ProductAction.APPROVE, "reject": ProductAction.REJECT
 
 
 def _storage(request: Request) -> LocalStorage:
-    return request.app.state.storage
+    return provided(LocalStorage)(request)
 
 
 def _staff(viewer: Viewer) -> None:

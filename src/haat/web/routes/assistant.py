@@ -20,7 +20,7 @@ from haat.assistant.service import (
     AssistantSessionNotFound,
     SessionLimitReached,
 )
-from haat.core.deps import ClientIp, DbSession
+from haat.core.deps import ClientIp, DbSession, provided
 from haat.core.errors import TooManyRequests
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -45,7 +45,7 @@ async def ask(
     ip: ClientIp,
     message: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
-    service: AssistantService = viewer.request.app.state.assistant
+    service: AssistantService = provided(AssistantService)(viewer.request)
     cookie = viewer.request.session
     try:
         session_id = uuid.UUID(cookie[_SESSION]) if _SESSION in cookie else None

@@ -16,8 +16,8 @@ from haat.chat.language import detect_language
 from haat.chat.realtime import ChatHub
 from haat.chat.schemas import MAX_TEXT, ConversationCreate
 from haat.config import Settings
-from haat.core.db import on_commit, session_scope
-from haat.core.deps import DbSession
+from haat.core.db import Database, on_commit, session_scope
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError
 from haat.core.security import encode_access_token
 from haat.web.messages import error_message
@@ -31,7 +31,7 @@ SOCKET_TOKEN_TTL_S = 10 * 60
 
 
 def _hub(request: Request) -> ChatHub:
-    return request.app.state.chat
+    return provided(ChatHub)(request)
 
 
 @router.get("/chat")
@@ -58,7 +58,7 @@ async def socket_token(request: Request, viewer: CurrentViewer) -> JSONResponse:
     """A short-lived access token for the page's Socket.IO connection (same origin only:
     no CORS header, so other sites cannot read it)."""
     user_id = viewer.actor.require_user()
-    settings: Settings = request.app.state.settings
+    settings: Settings = provided(Settings)(request)
     token, expires = encode_access_token(
         settings.secret_key, settings.jwt_algorithm, user_id, SOCKET_TOKEN_TTL_S
     )
@@ -104,7 +104,7 @@ async def conversation(
     if messages:
         # A GET's session is read-only (on SQLite a deferred transaction that cannot take the
         # write lock later): the read receipt gets a write transaction of its own.
-        async with session_scope(request.app.state.db) as writer:
+        async with session_scope(provided(Database)(request)) as writer:
             await service.mark_read(writer, actor, talk.id, messages[-1].seq, checked=True)
     return render(
         viewer,
@@ -131,7 +131,7 @@ async def send(
 ) -> Response:
     """The form's fallback (pages with JavaScript send over the socket)."""
     hub = _hub(request)
-    settings: Settings = request.app.state.settings
+    settings: Settings = provided(Settings)(request)
     try:
         await hub.limiter.hit(
             settings.chat_send_limit, "chat-send", str(viewer.actor.require_user())
@@ -158,5 +158,5 @@ async def image(
     thumbnail: bool = False,
 ) -> Response:
     message = await service.message_image(session, viewer.actor, message_id)
-    data = read_image(request.app.state.settings, message, thumbnail=thumbnail)
+    data = read_image(provided(Settings)(request), message, thumbnail=thumbnail)
     return Response(data, media_type=message.image_content_type, headers=image_headers())

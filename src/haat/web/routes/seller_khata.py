@@ -12,7 +12,7 @@ from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from haat.config import Settings
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError, NotFound
 from haat.core.money import PaymentMethod, to_minor
 from haat.core.pagination import Page, PageParams
@@ -37,7 +37,7 @@ QUICK_ENTRIES: dict[str, tuple[EntryKind, PaymentMethod | None]] = {
 
 
 def _secret(viewer: Viewer) -> str:
-    settings: Settings = viewer.request.app.state.settings
+    settings: Settings = provided(Settings)(viewer.request)
     return settings.secret_key
 
 

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 
 from haat.commerce import orders, status
 from haat.commerce.models import OrderStatus
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError, NotFound
 from haat.core.pagination import Page, PageParams
 from haat.payments import escrow, lifecycle
+from haat.payments.providers import Providers
 from haat.payments.schemas import MilestoneIn, MilestonesIn
 from haat.web.messages import error_message
 from haat.web.routes import page_router, store_payments
@@ -91,7 +92,7 @@ async def change_status(
         await lifecycle.change_order_status(
             session,
             viewer.actor,
-            viewer.request.app.state.payments,
+            provided(Providers)(viewer.request),
             order_id,
             target,
             note.strip() or None,

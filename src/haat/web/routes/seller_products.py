@@ -21,7 +21,7 @@ from haat.catalog.present import product_admin_out
 from haat.catalog.schemas import CategoryNode, ProductCreate, ProductUpdate
 from haat.catalog.workflow import ProductAction, available_actions
 from haat.config import Settings
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError, NotFound, PayloadTooLarge, Unprocessable
 from haat.core.money import to_minor
 from haat.core.pagination import Page, PageParams
@@ -41,7 +41,7 @@ STATUSES = [s for s in ProductStatus if s != ProductStatus.ARCHIVED]
 
 
 def _storage(request: Request) -> LocalStorage:
-    return request.app.state.storage
+    return provided(LocalStorage)(request)
 
 
 async def portal(
@@ -172,7 +172,7 @@ def _product_data(values: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
 async def _photo_bytes(request: Request, upload: Any) -> bytes | None:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
-    settings: Settings = request.app.state.settings
+    settings: Settings = provided(Settings)(request)
     data = await upload.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Images are limited to {settings.max_upload_bytes // 2**20} MB")
@@ -182,7 +182,7 @@ async def _photo_bytes(request: Request, upload: Any) -> bytes | None:
 async def _add_photo(
     viewer: Viewer, session: AsyncSession, product_id: uuid.UUID, data: bytes, alt: str
 ) -> None:
-    settings: Settings = viewer.request.app.state.settings
+    settings: Settings = provided(Settings)(viewer.request)
     await gallery.add_image(
         session,
         viewer.actor,

@@ -17,7 +17,7 @@ from haat.catalog.schemas import ProductSort
 from haat.commerce import cart, checkout, orders, status
 from haat.commerce.models import OrderStatus, PaymentStatus
 from haat.commerce.schemas import Address, CheckoutIn, OrderOut
-from haat.core.deps import DbSession
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError
 from haat.core.i18n import is_currency
 from haat.core.money import PaymentMethod, to_minor
@@ -25,6 +25,7 @@ from haat.core.pagination import Page, PageParams
 from haat.core.storage import LocalStorage
 from haat.payments import business_settings, charges, lifecycle
 from haat.payments.models import PaymentProvider
+from haat.payments.providers import Providers
 from haat.payments.schemas import PaymentIn
 from haat.web import prices
 from haat.web.forms import form_values, validate
@@ -41,7 +42,7 @@ ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "region", "postal_c
 
 
 def _storage(request: Request) -> LocalStorage:
-    return request.app.state.storage
+    return provided(LocalStorage)(request)
 
 
 @router.get("/")
@@ -309,7 +310,7 @@ async def _pay_manual_orders(
     chosen = PaymentMethod(method) if method in store_payments.MANUAL_METHODS else None
     if chosen is None:
         return
-    providers = viewer.request.app.state.payments
+    providers = provided(Providers)(viewer.request)
     for order in placed:
         provider, _ = await business_settings.provider_of(session, order.business_id)
         if provider != PaymentProvider.MANUAL or order.payment_status != PaymentStatus.UNPAID:
@@ -381,7 +382,7 @@ async def buyer_status(
     viewer.actor.require_user()
     try:
         await lifecycle.change_order_status(
-            session, viewer.actor, viewer.request.app.state.payments, order_id, target
+            session, viewer.actor, provided(Providers)(viewer.request), order_id, target
         )
     except HaatError as exc:
         viewer.flash(await _refused(viewer, session, exc), "error")

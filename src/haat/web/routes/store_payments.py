@@ -26,7 +26,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order
-from haat.core.deps import DbSession
+from haat.config import Settings
+from haat.core.deps import DbSession, provided
 from haat.core.errors import HaatError, NotFound
 from haat.core.money import PaymentMethod
 from haat.identity.actor import Actor
@@ -74,12 +75,12 @@ async def order_money(session: AsyncSession, actor: Actor, order: Order) -> Orde
 
 
 def _providers(request: Request) -> Providers:
-    providers: Providers = request.app.state.payments
+    providers: Providers = provided(Providers)(request)
     return providers
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
-    key = session_signing_key(request.app.state.settings.secret_key)
+    key = session_signing_key(provided(Settings)(request).secret_key)
     return URLSafeTimedSerializer(key, salt=_RETURN_SALT)
 
 

@@ -22,7 +22,8 @@ from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from haat.core.deps import WriteSession
+from haat.config import Settings
+from haat.core.deps import WriteSession, provided
 from haat.core.errors import HaatError, NotFound
 from haat.identity.actor import Actor
 from haat.identity.models import User
@@ -39,7 +40,7 @@ _RETURN_SALT = "haat.web.stripe-return"
 
 
 def _providers(request: Request) -> Providers:
-    providers: Providers = request.app.state.payments
+    providers: Providers = provided(Providers)(request)
     return providers
 
 
@@ -58,7 +59,7 @@ def page_headers(request: Request, provider: PaymentProvider) -> dict[str, str] 
 
 
 def _serializer(request: Request) -> URLSafeSerializer:
-    key = session_signing_key(request.app.state.settings.secret_key)
+    key = session_signing_key(provided(Settings)(request).secret_key)
     return URLSafeSerializer(key, salt=_RETURN_SALT)
 
 
