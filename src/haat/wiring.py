@@ -32,8 +32,6 @@ from haat.core.ratelimit import RateLimiter
 from haat.core.sms import LogSmsSender, SmsSender
 from haat.core.storage import LocalStorage
 from haat.core.tasks import JobRunner
-from haat.identity.otp import OtpService
-from haat.identity.service import IdentityService
 from haat.insights.recorder import replay_cached, store_writer
 from haat.ml.serving import Champions
 from haat.payments.providers import Providers
@@ -56,8 +54,6 @@ class Wiring:
     events: EventBuffer
     chat: ChatHub
     assistant: AssistantService
-    identity: IdentityService
-    otp: OtpService
     sms: SmsSender
     health: HealthRegistry
 
@@ -117,7 +113,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
 
     cache.on_hit = replay_events
     translations = TranslationService(db, make_translator(settings), settings.translation_timeout_s)
-    identity = IdentityService(settings, limiter)
     sms = sms or LogSmsSender()
     health = HealthRegistry()
     health.add("database", database_check(db))
@@ -136,8 +131,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
         events=events,
         chat=ChatHub(settings, db, translations, limiter),
         assistant=AssistantService(settings, limiter),
-        identity=identity,
-        otp=OtpService(settings, limiter, sms, identity),
         sms=sms,
         health=health,
     )
