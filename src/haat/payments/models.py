@@ -254,6 +254,10 @@ class Payment(TimestampMixin, Base):
     refunded_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
 
+    history: Mapped[list[PaymentStatusChange]] = relationship(
+        lazy="raise", order_by="PaymentStatusChange.created_at"
+    )
+
 
 class ProviderEvent(IdMixin, Base):
     """A webhook event received from a provider, once: re-deliveries find it and stop."""
