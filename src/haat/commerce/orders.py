@@ -81,6 +81,12 @@ async def record_payment_status(
     await repository.set_payment_status(session, order_id, status)
 
 
+async def touch(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Mark the order as changed now (its ``updated_at``) when a domain above changed
+    something of it that lives in its own tables (payments: the order's milestones)."""
+    await repository.touch(session, order_id)
+
+
 async def sees_internal(session: AsyncSession, actor: Actor, order: Order) -> bool:
     """True when ``actor`` may read the order's internal ``admin_notes``: a member of the
     selling business (any role) or a platform admin; never the buyer as such."""

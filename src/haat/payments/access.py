@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order
 from haat.commerce.status import is_staff, readable_order
 from haat.core.errors import Forbidden
 from haat.identity.actor import Actor
+from haat.payments.repository import orders
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ async def order_access(
     serialises payments of one order."""
     order = await readable_order(session, actor, order_id)
     if lock:
-        await session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
-        await session.refresh(order)
+        await orders.lock(session, order)
     return OrderAccess(
         order=order,
         staff=await is_staff(session, actor, order),

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import NotFound, Unprocessable
 from haat.identity.actor import Actor
 from haat.payments.models import PaymentProvider, PaymentSettings
 from haat.payments.providers import Providers
+from haat.payments.repository import settings as repository
 
 ACCOUNT_PATTERNS = {
     PaymentProvider.STRIPE: re.compile(r"acct_[A-Za-z0-9]{6,64}"),
@@ -31,9 +32,7 @@ async def provider_of(
     session: AsyncSession, business_id: uuid.UUID
 ) -> tuple[PaymentProvider, str | None]:
     """``(provider, account id)`` of the business: ``(manual, None)`` without settings."""
-    row = await session.scalar(
-        select(PaymentSettings).where(PaymentSettings.business_id == business_id)
-    )
+    row = await repository.of_business(session, business_id)
     return (row.provider, row.account_id) if row else (PaymentProvider.MANUAL, None)
 
 
@@ -81,13 +80,11 @@ async def update(
         )
     if not providers.configured(provider):
         raise Unprocessable(f"{provider.value} is not configured on this platform")
-    row = await session.scalar(
-        select(PaymentSettings).where(PaymentSettings.business_id == business_id).with_for_update()
-    )
+    row = await repository.of_business(session, business_id, for_update=True)
     if row is None:
         row = PaymentSettings(business_id=business_id, provider=provider)
-        session.add(row)
+        await repository.add_settings(session, row)
     row.provider, row.account_id = provider, account_id
     row.updated_by, row.updated_at = actor.user_id, utcnow()
-    await session.flush()
+    await core_repository.flush(session)
     return row.provider, row.account_id

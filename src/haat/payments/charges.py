@@ -16,11 +16,11 @@ import json
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order, PaymentStatus
+from haat.core import repository as core_repository
 from haat.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable
 from haat.core.money import PaymentMethod
 from haat.identity.actor import Actor
@@ -41,7 +41,10 @@ from haat.payments.models import (
     PaymentState,
 )
 from haat.payments.providers import NotPaid, Opened, ProviderPayment, Providers, ReturnUrls
+from haat.payments.repository import orders as orders_repository
+from haat.payments.repository import payments as repository
 from haat.payments.schemas import PaymentIn
+from haat.payments.states import PAYMENT_MACHINE
 
 _NAMESPACE = uuid.UUID("4f1c7a52-6b1e-4d55-9a39-2c8f0e5d7b10")  # Haat payments (UUID 5)
 
@@ -100,20 +103,6 @@ async def _target_amount(session: AsyncSession, order: Order, data: PaymentIn) -
     return milestone.amount_minor
 
 
-async def _under_way(
-    session: AsyncSession, order_id: uuid.UUID, milestone_id: uuid.UUID | None
-) -> Payment | None:
-    return await session.scalar(
-        select(Payment).where(
-            Payment.order_id == order_id,
-            Payment.milestone_id.is_(None)
-            if milestone_id is None
-            else Payment.milestone_id == milestone_id,
-            Payment.status == PaymentState.PENDING,
-        )
-    )
-
-
 async def open_payment(
     session: AsyncSession,
     actor: Actor,
@@ -157,7 +146,7 @@ async def _open(
     user_id = actor.require_user()
     payment_id = payment_id_for(user_id, idempotency_key)
     digest = request_hash or body_hash({"order_id": str(order_id), **data.model_dump(mode="json")})
-    previous = await session.get(Payment, payment_id)
+    previous = await repository.get_payment(session, payment_id)
     if previous is not None:
         if previous.request_hash != digest:
             raise IdempotencyKeyReused()
@@ -172,7 +161,7 @@ async def _open(
             f"A {order.status.value} order cannot be paid", order_status=order.status.value
         )
     amount = await _target_amount(session, order, data)
-    if (pending := await _under_way(session, order.id, data.milestone_id)) is not None:
+    if (pending := await repository.pending_of(session, order.id, data.milestone_id)) is not None:
         raise PaymentUnderWay(
             "A payment of this is pending; pay it or wait for it to fail",
             payment_id=str(pending.id),
@@ -191,7 +180,6 @@ async def _open(
         created_by=user_id,
         provider=name,
         method=(data.method or PaymentMethod.CASH) if name == PaymentProvider.MANUAL else None,
-        status=PaymentState.PENDING,
         amount_minor=amount,
         currency=order.currency,
         commission_bp=providers.commission_bp,
@@ -199,16 +187,17 @@ async def _open(
         request_hash=digest,
         account_id=account,
     )
-    session.add(payment)
-    try:
-        await session.flush()  # claims the key: a concurrent twin waits here, then fails
+    try:  # the flush claims the key: a concurrent twin waits here, then fails
+        await PAYMENT_MACHINE.start(
+            session, payment, actor_id=user_id, note=f"opened through {name.value}"
+        )
     except IntegrityError:
         raise Conflict("This payment is already being opened; retry") from None
     opened = await provider.open(ProviderPayment.of(payment, order.number), back)
     payment.provider_reference, payment.client_secret = opened.reference, opened.client_secret
-    await session.flush()
+    await core_repository.flush(session)
     if counter:
-        await fund_payment(session, providers, payment, order, user_id)
+        await fund_payment(session, providers, payment, order, user_id, note="paid at the counter")
     return payment, True, opened
 
 
@@ -247,7 +236,7 @@ async def readable_payment(
 ) -> tuple[Payment, OrderAccess]:
     """A payment whose order the caller may see; 404 otherwise."""
     actor.require_user()
-    payment = await session.get(Payment, payment_id)
+    payment = await repository.get_payment(session, payment_id)
     if payment is None:
         raise NotFound("No such payment")
     try:
@@ -257,13 +246,20 @@ async def readable_payment(
     return payment, access
 
 
-async def list_payments(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> list[Payment]:
-    """The payments of an order the caller may see, oldest first."""
+async def list_payments(
+    session: AsyncSession, actor: Actor, order_id: uuid.UUID, *, history: bool = False
+) -> list[Payment]:
+    """The payments of an order the caller may see, oldest first; ``history`` loads each
+    one's status history (`Payment.history`) too. Raises 401, 404."""
     await order_access(session, actor, order_id)
-    rows = await session.scalars(
-        select(Payment).where(Payment.order_id == order_id).order_by(Payment.created_at, Payment.id)
-    )
-    return list(rows.all())
+    return await repository.of_order(session, order_id, history=history)
+
+
+async def with_history(session: AsyncSession, payment: Payment) -> Payment:
+    """``payment`` with its status history (`Payment.history`: from, to, actor, note, time,
+    oldest first) loaded as it is now, for an answer that shows it."""
+    await repository.load_history(session, payment)
+    return payment
 
 
 async def _manual_for_staff(
@@ -278,9 +274,7 @@ async def _manual_for_staff(
             f"This payment is {payment.status.value}, not pending",
             current_status=payment.status.value,
         )
-    order = await session.get(Order, payment.order_id, with_for_update=True, populate_existing=True)
-    assert order is not None
-    return payment, order
+    return payment, await orders_repository.locked_order(session, payment.order_id)
 
 
 async def confirm_manual(
@@ -292,14 +286,14 @@ async def confirm_manual(
     payment, order = await _manual_for_staff(session, actor, payment_id)
     if not await is_payable(session, payment, order):
         raise Conflict("What this payment was for is no longer payable; reject it instead")
-    await fund_payment(session, providers, payment, order, actor.user_id)
+    await fund_payment(session, providers, payment, order, actor.user_id, note="confirmed by staff")
     return payment
 
 
 async def reject_manual(session: AsyncSession, actor: Actor, payment_id: uuid.UUID) -> Payment:
     """The seller's staff say a manual payment never arrived: it fails (nothing is posted)."""
     payment, _ = await _manual_for_staff(session, actor, payment_id)
-    await fail_payment(session, payment, actor.user_id)
+    await fail_payment(session, payment, actor.user_id, "rejected by staff")
     return payment
 
 
@@ -309,15 +303,12 @@ async def razorpay_callback(
     """The buyer's browser hands over Razorpay Checkout's signed result. The signature is
     verified and the payment fetched from Razorpay before it counts (`checkout_return`).
     Raises 400 (bad signature), 404 (no such payment of the caller's), 409, 502, 503."""
-    payment_id = await session.scalar(
-        select(Payment.id).where(
-            Payment.provider == PaymentProvider.RAZORPAY,
-            Payment.provider_reference == fields.get("razorpay_order_id"),
-        )
+    payment = await repository.by_reference(
+        session, PaymentProvider.RAZORPAY, fields.get("razorpay_order_id")
     )
-    if payment_id is None:
+    if payment is None:
         raise NotFound("No such payment")
-    return await checkout_return(session, actor, providers, payment_id, fields)
+    return await checkout_return(session, actor, providers, payment.id, fields)
 
 
 async def checkout_return(
@@ -335,14 +326,21 @@ async def checkout_return(
     Raises 404 (no such payment of the caller's), 400 (the fields do not verify or name
     another payment), `NotPaid` (409: not paid), `AmountMismatch` (409: the provider
     received another amount or currency; nothing counted), 502, 503."""
-    payment = await session.get(Payment, payment_id)
+    payment = await repository.get_payment(session, payment_id)
     if payment is None or payment.payer_id != actor.require_user():
         raise NotFound("No such payment")
-    outcome = await settle_checkout(session, providers, payment, fields, actor.user_id)
+    outcome = await settle_checkout(
+        session, providers, payment, fields, actor.user_id, _checkout_note(payment)
+    )
     if outcome == "amount_mismatch":
         raise AmountMismatch("The provider received another amount or currency than this payment's")
-    await session.refresh(payment)
+    await repository.reload(session, payment)
     return payment
+
+
+def _checkout_note(payment: Payment) -> str:
+    """How a payment settled on the buyer's return from a hosted checkout is noted."""
+    return f"{payment.provider.value} checkout"
 
 
 async def resume_checkout(
@@ -362,13 +360,14 @@ async def resume_checkout(
     url = await provider.checkout_url(await snapshot(session, payment))
     if url is not None:
         return payment, url
+    note = _checkout_note(payment)
     try:
-        outcome = await settle_checkout(session, providers, payment, {}, actor.user_id)
+        outcome = await settle_checkout(session, providers, payment, {}, actor.user_id, note)
     except NotPaid as exc:
         if exc.expired:
-            await fail_payment(session, payment, actor.user_id)
+            await fail_payment(session, payment, actor.user_id, f"{note} expired")
         return payment, None
     if outcome == "amount_mismatch":
         raise AmountMismatch("The provider received another amount or currency than this payment's")
-    await session.refresh(payment)
+    await repository.reload(session, payment)
     return payment, None

@@ -3,61 +3,36 @@
 An order may be paid in milestones (e.g. 30 % advance at production start, 40 % at quality
 check, 30 % on delivery) set by the seller's staff while the order is unpaid, as amounts or as
 percentages (split with `core.money.allocate`, so they sum to the total exactly). Each
-milestone moves through `TRANSITIONS`; every change is a `MilestoneStatusChange` with actor
-and time. A milestone is released by the buyer, or by a platform admin on a dispute; an order
-without milestones is paid as a whole and released to the seller when it is delivered.
+milestone moves through `haat.payments.states.MILESTONE_MACHINE`; every change is a
+`MilestoneStatusChange` with actor, note and time. A milestone is released by the buyer, or
+by a platform admin on a dispute; an order without milestones is paid as a whole and
+released to the seller when it is delivered.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import CursorResult, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
+from haat.commerce import orders
 from haat.commerce.models import Order, OrderStatus, PaymentStatus
-from haat.core.db import utcnow
+from haat.core import repository as core_repository
 from haat.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable
 from haat.core.money import allocate
 from haat.identity.actor import Actor
 from haat.payments import ledger, postings
 from haat.payments.access import order_access
-from haat.payments.models import (
-    Milestone,
-    MilestoneStatus,
-    MilestoneStatusChange,
-    Payment,
-    PaymentState,
-)
+from haat.payments.models import Milestone, MilestoneStatus, Payment
 from haat.payments.providers import ProviderPayment, Providers
+from haat.payments.repository import milestones as repository
+from haat.payments.repository import payments as payments_repository
 from haat.payments.schemas import MilestonesIn
+from haat.payments.states import MILESTONE_MACHINE
 
 M = MilestoneStatus
 MAX_MILESTONES = 10
 PLANNABLE = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING})
-
-
-@dataclass(frozen=True)
-class MilestoneTransition:
-    sources: frozenset[MilestoneStatus]
-    stamp: str  # the timestamp column set on arrival
-    by: str  # who or what makes it (documentation; checked by the calling service)
-
-
-TRANSITIONS: dict[MilestoneStatus, MilestoneTransition] = {
-    M.FUNDED: MilestoneTransition(frozenset({M.PENDING}), "funded_at", "the buyer's payment"),
-    M.RELEASED: MilestoneTransition(
-        frozenset({M.FUNDED}), "released_at", "the buyer, or a platform admin on a dispute"
-    ),
-    M.REFUNDED: MilestoneTransition(
-        frozenset({M.FUNDED, M.RELEASED}),
-        "refunded_at",
-        "cancelling or refunding the order, or a platform admin on a dispute",
-    ),
-    M.CANCELLED: MilestoneTransition(frozenset({M.PENDING}), "cancelled_at", "cancelling"),
-}
 
 
 async def move(
@@ -67,53 +42,23 @@ async def move(
     target: MilestoneStatus,
     note: str | None = None,
 ) -> MilestoneStatus:
-    """Move a milestone to ``target`` by compare-and-set on its status and record the change
-    (``actor_id`` None: the provider's webhook). Returns the status it left. Raises
+    """Move a milestone to ``target`` from its current status through `MILESTONE_MACHINE`
+    (compare-and-set, history row with ``actor_id``, None for the provider's webhook, and
+    ``note``). Returns the status it left. Raises `NotFound` (404) for no such milestone and
     `InvalidTransition` (409) when ``target`` is not allowed from the current status, also
     when a concurrent request moved it first."""
-    transition = TRANSITIONS[target]
-    before = await session.scalar(select(Milestone.status).where(Milestone.id == milestone_id))
+    before = await repository.status_of(session, milestone_id)
     if before is None:
         raise NotFound("No such milestone")
-    if before not in transition.sources:
-        raise InvalidTransition(
-            f"Cannot move a {before.value} milestone to {target.value}",
-            current_status=before.value,
-        )
-    now = utcnow()
-    result = await session.execute(
-        update(Milestone)
-        .where(Milestone.id == milestone_id, Milestone.status == before)
-        .values({"status": target, "updated_at": now, transition.stamp: now})
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
-        raise InvalidTransition("The milestone changed while you were acting; reload it")
-    session.add(
-        MilestoneStatusChange(
-            milestone_id=milestone_id,
-            actor_id=actor_id,
-            from_status=before,
-            to_status=target,
-            note=note,
-        )
+    await MILESTONE_MACHINE.move(
+        session, milestone_id, before, target, actor_id=actor_id, note=note
     )
     return before
 
 
-def _milestones(order_id: uuid.UUID) -> Select[Milestone]:
-    return (
-        select(Milestone)
-        .where(Milestone.order_id == order_id)
-        .order_by(Milestone.position)
-        .options(selectinload(Milestone.history))
-        .execution_options(populate_existing=True)
-    )
-
-
 async def milestones_of(session: AsyncSession, order_id: uuid.UUID) -> list[Milestone]:
     """The order's milestones in order, with their history loaded."""
-    return list((await session.scalars(_milestones(order_id))).all())
+    return await repository.of_order(session, order_id)
 
 
 async def list_milestones(
@@ -166,10 +111,10 @@ async def set_milestones(
             order_status=order.status.value,
             payment_status=order.payment_status.value,
         )
-    if await _open_payment(session, order.id) is not None:
+    if await payments_repository.any_open(session, order.id):
         raise Conflict("A payment of this order is under way; milestones cannot change now")
     pairs = split(order.total_minor, data)
-    await session.execute(delete(Milestone).where(Milestone.order_id == order.id))
+    await repository.delete_of_order(session, order.id)
     for position, ((amount, percent), item) in enumerate(zip(pairs, data.milestones, strict=True)):
         milestone = Milestone(
             order_id=order.id,
@@ -178,29 +123,11 @@ async def set_milestones(
             amount_minor=amount,
             currency=order.currency,
             percent_bp=percent,
-            status=M.PENDING,
         )
-        session.add(milestone)
-        await session.flush()
-        session.add(
-            MilestoneStatusChange(
-                milestone_id=milestone.id, actor_id=actor.user_id, to_status=M.PENDING
-            )
-        )
-    order.updated_at = utcnow()
-    await session.flush()
+        await MILESTONE_MACHINE.start(session, milestone, actor_id=actor.user_id, flush=False)
+    await orders.touch(session, order.id)
+    await core_repository.flush(session)
     return await milestones_of(session, order.id)
-
-
-async def _open_payment(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:
-    return await session.scalar(
-        select(Payment)
-        .where(
-            Payment.order_id == order_id,
-            Payment.status.in_([PaymentState.PENDING, PaymentState.SUCCEEDED]),
-        )
-        .limit(1)
-    )
 
 
 async def release_payment(
@@ -209,20 +136,9 @@ async def release_payment(
     """Credit the seller with a succeeded payment, less the platform's commission, and pay
     the seller's share out through the provider (a transfer, or lifting a Razorpay hold).
     Compare-and-set on ``released_at``: raises `InvalidTransition` (409) when already done."""
-    now = utcnow()
-    result = await session.execute(
-        update(Payment)
-        .where(
-            Payment.id == payment.id,
-            Payment.status == PaymentState.SUCCEEDED,
-            Payment.released_at.is_(None),
-        )
-        .values(released_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
+    if not await payments_repository.mark_released(session, payment.id):
         raise InvalidTransition("This payment was already released or refunded")
-    await session.refresh(payment)
+    await payments_repository.reload(session, payment)
     fee = postings.commission(payment.amount_minor, payment.commission_bp)
     share = payment.amount_minor - fee
     await ledger.post(
@@ -247,7 +163,7 @@ async def release_payment(
         lines=postings.transfer(share, payment.currency, order.business_id),
         idempotency_key=f"payment:{payment.id}:transfer",
     )
-    await session.flush()
+    await core_repository.flush(session)
 
 
 async def release_milestone(
@@ -267,15 +183,11 @@ async def release_milestone(
     if not (access.buyer or actor.is_platform_admin):
         raise Forbidden("Only the buyer, or a platform admin on a dispute, releases a milestone")
     await move(session, milestone.id, actor.user_id, M.RELEASED, note)
-    payment = await session.scalar(
-        select(Payment).where(
-            Payment.milestone_id == milestone.id, Payment.status == PaymentState.SUCCEEDED
-        )
-    )
+    payment = await payments_repository.succeeded_of_milestone(session, milestone.id)
     if payment is None:  # funded milestones always have their payment; guard the invariant
         raise Conflict("This milestone has no succeeded payment to release")
     await release_payment(session, providers, payment, access.order)
-    await session.flush()
+    await core_repository.flush(session)
     return next(m for m in await milestones_of(session, order_id) if m.id == milestone.id)
 
 
@@ -283,7 +195,7 @@ async def milestone_of(
     session: AsyncSession, order_id: uuid.UUID, milestone_id: uuid.UUID
 ) -> Milestone:
     """The milestone ``milestone_id`` of order ``order_id``; raises `NotFound` otherwise."""
-    milestone = await session.get(Milestone, milestone_id)
+    milestone = await repository.get_milestone(session, milestone_id)
     if milestone is None or milestone.order_id != order_id:
         raise NotFound("No such milestone")
     return milestone
@@ -291,13 +203,5 @@ async def milestone_of(
 
 async def release_on_delivery(session: AsyncSession, providers: Providers, order: Order) -> None:
     """An order paid as a whole is released to the seller when it is delivered."""
-    rows = await session.scalars(
-        select(Payment).where(
-            Payment.order_id == order.id,
-            Payment.milestone_id.is_(None),
-            Payment.status == PaymentState.SUCCEEDED,
-            Payment.released_at.is_(None),
-        )
-    )
-    for payment in rows.all():
+    for payment in await payments_repository.unreleased_of_whole_order(session, order.id):
         await release_payment(session, providers, payment, order)

@@ -14,17 +14,20 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order, OrderStatus
-from haat.core.db import utcnow
+from haat.core import repository as core_repository
 from haat.core.errors import InvalidTransition
 from haat.payments import escrow, ledger, postings
-from haat.payments.models import Milestone, MilestoneStatus, Payment, PaymentState
+from haat.payments.models import MilestoneStatus, Payment, PaymentState
 from haat.payments.payment_status import sync_payment_status
 from haat.payments.providers import Captured, ProviderPayment, Providers
 from haat.payments.refunds import refund_payment
+from haat.payments.repository import milestones as milestones_repository
+from haat.payments.repository import orders as orders_repository
+from haat.payments.repository import payments as repository
+from haat.payments.states import PAYMENT_MACHINE
 
 log = logging.getLogger("haat.payments")
 CLOSED_ORDERS = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
@@ -37,18 +40,9 @@ async def is_payable(session: AsyncSession, payment: Payment, order: Order) -> b
     if order.status in CLOSED_ORDERS:
         return False
     if payment.milestone_id is not None:
-        status = await session.scalar(
-            select(Milestone.status).where(Milestone.id == payment.milestone_id)
-        )
+        status = await milestones_repository.status_of(session, payment.milestone_id)
         return status == MilestoneStatus.PENDING
-    other = await session.scalar(
-        select(Payment.id).where(
-            Payment.order_id == order.id,
-            Payment.id != payment.id,
-            Payment.status == PaymentState.SUCCEEDED,
-        )
-    )
-    return other is None
+    return not await repository.other_succeeded(session, order.id, payment.id)
 
 
 async def fund_payment(
@@ -61,36 +55,36 @@ async def fund_payment(
     provider_payment_id: str | None = None,
     provider_reference: str | None = None,
     into_escrow: bool = True,
+    note: str | None = None,
 ) -> None:
-    """Mark ``payment`` succeeded (compare-and-set from pending, failed or cancelled) and post
-    its money into the order's escrow. With ``into_escrow`` (the normal case) its milestone
+    """Mark ``payment`` succeeded (`PAYMENT_MACHINE`, from pending, failed or cancelled, with
+    ``actor_id``, None for a provider's webhook, and ``note`` in its history) and post its
+    money into the order's escrow. With ``into_escrow`` (the normal case) its milestone
     becomes funded, a Razorpay Route transfer is put on hold for the seller, a whole-order
     payment of an order already delivered is released at once, and the order's
     ``payment_status`` follows. ``provider_reference`` replaces the recorded one (a Stripe
     Checkout Session's PaymentIntent). Raises `InvalidTransition` (409) when it already
     succeeded."""
-    now = utcnow()
-    result = await session.execute(
-        update(Payment)
-        .where(
-            Payment.id == payment.id,
-            Payment.status.in_([PaymentState.PENDING, PaymentState.FAILED, PaymentState.CANCELLED]),
+    values: dict[str, object] = {"confirmed_by": actor_id}
+    if provider_payment_id:
+        values["provider_payment_id"] = provider_payment_id
+    if provider_reference:
+        values["provider_reference"] = provider_reference
+    try:
+        await PAYMENT_MACHINE.move(
+            session,
+            payment.id,
+            payment.status,
+            PaymentState.SUCCEEDED,
+            actor_id=actor_id,
+            note=note,
+            values=values,
         )
-        .values(
-            status=PaymentState.SUCCEEDED,
-            succeeded_at=now,
-            updated_at=now,
-            confirmed_by=actor_id,
-            provider_payment_id=provider_payment_id or Payment.provider_payment_id,
-            provider_reference=provider_reference or Payment.provider_reference,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
+    except InvalidTransition:
         raise InvalidTransition(
             "This payment was already confirmed", current_status=payment.status.value
-        )
-    await session.refresh(payment)
+        ) from None
+    await repository.reload(session, payment)
     provider = providers.get(payment.provider)
     await ledger.post(
         session,
@@ -115,7 +109,7 @@ async def fund_payment(
     )
     if held:
         payment.transfer_reference = held
-    await session.flush()
+    await core_repository.flush(session)
     if payment.milestone_id is None and order.status in (
         OrderStatus.DELIVERED,
         OrderStatus.COMPLETED,
@@ -130,9 +124,11 @@ async def record_capture(
     payment: Payment,
     captured: Captured,
     actor_id: uuid.UUID | None,
+    note: str | None = None,
 ) -> str:
     """Apply money a provider verifiably received for ``payment`` (its ``reference`` becomes
-    the payment's, its ``payment_id`` the provider payment id). Returns the outcome:
+    the payment's, its ``payment_id`` the provider payment id; ``note`` says how it came, for
+    the payment's history). Returns the outcome:
     ``already_settled`` (a replay: nothing done), ``amount_mismatch`` (not counted; logged
     for the operator), ``funded``, or ``late_refunded`` (no longer payable: taken into the
     books and refunded through the provider at once)."""
@@ -148,9 +144,8 @@ async def record_capture(
             payment.currency,
         )
         return "amount_mismatch"
-    order = await session.get(Order, payment.order_id, with_for_update=True, populate_existing=True)
-    assert order is not None  # payments.order_id is a foreign key
-    await session.refresh(payment)  # under the order's lock: a concurrent twin has finished
+    order = await orders_repository.locked_order(session, payment.order_id)
+    await repository.reload(session, payment)  # under the order's lock: a twin has finished
     if payment.status in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
         return "already_settled"
     into_escrow = await is_payable(session, payment, order)
@@ -163,6 +158,7 @@ async def record_capture(
         provider_payment_id=captured.payment_id,
         provider_reference=captured.reference,
         into_escrow=into_escrow,
+        note=note,
     )
     if into_escrow:
         return "funded"
@@ -174,9 +170,7 @@ async def record_capture(
 
 async def snapshot(session: AsyncSession, payment: Payment) -> ProviderPayment:
     """What ``payment``'s provider needs to know of it (with its order's number)."""
-    number = await session.scalar(select(Order.number).where(Order.id == payment.order_id))
-    assert number is not None  # payments.order_id is a foreign key
-    return ProviderPayment.of(payment, number)
+    return ProviderPayment.of(payment, await orders_repository.number_of(session, payment.order_id))
 
 
 async def settle_checkout(
@@ -185,6 +179,7 @@ async def settle_checkout(
     payment: Payment,
     fields: Mapping[str, str],
     actor_id: uuid.UUID | None,
+    note: str | None = None,
 ) -> str:
     """Read ``payment``'s hosted checkout back from its provider (`Provider.verify_checkout`;
     ``fields`` from the buyer's browser, empty for a webhook) and apply what it received
@@ -195,18 +190,28 @@ async def settle_checkout(
         return "already_settled"
     provider = providers.get(payment.provider)
     captured = await provider.verify_checkout(await snapshot(session, payment), fields)
-    return await record_capture(session, providers, payment, captured, actor_id)
+    return await record_capture(session, providers, payment, captured, actor_id, note)
 
 
-async def fail_payment(session: AsyncSession, payment: Payment, actor_id: uuid.UUID | None) -> bool:
+async def fail_payment(
+    session: AsyncSession, payment: Payment, actor_id: uuid.UUID | None, note: str | None = None
+) -> bool:
     """Mark a pending payment failed (the provider said so, or the staff never received
-    it). Returns False when it was not pending (nothing changed)."""
-    now = utcnow()
-    result = await session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == PaymentState.PENDING)
-        .values(status=PaymentState.FAILED, failed_at=now, updated_at=now, confirmed_by=actor_id)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(payment)
-    return isinstance(result, CursorResult) and result.rowcount == 1
+    it), with ``actor_id`` and ``note`` in its history. Returns False when it was not
+    pending (nothing changed)."""
+    try:
+        await PAYMENT_MACHINE.move(
+            session,
+            payment.id,
+            PaymentState.PENDING,
+            PaymentState.FAILED,
+            actor_id=actor_id,
+            note=note,
+            values={"confirmed_by": actor_id},
+        )
+    except InvalidTransition:
+        moved = False
+    else:
+        moved = True
+    await repository.reload(session, payment)
+    return moved

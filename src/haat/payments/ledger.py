@@ -20,17 +20,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Select, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from haat.core.db import utcnow
+from haat.core import repository as core_repository
 from haat.core.errors import Conflict
 from haat.core.i18n import is_currency
 from haat.payments.models import AccountKind, JournalEntry, LedgerAccount, Posting
+from haat.payments.repository import ledger as repository
 
 Line = tuple[str, int, str]  # (account code, amount in minor units: debit > 0, currency)
 Reference = tuple[str, uuid.UUID]  # (what the entry is about, its id), e.g. ("order", id)
@@ -134,44 +131,18 @@ async def _accounts(
 ) -> dict[tuple[str, str], LedgerAccount]:
     """Get or create the accounts ``(code, currency)``, safely under concurrency.
 
-    Missing ones are inserted with ``INSERT ... ON CONFLICT DO NOTHING`` in sorted order (so
-    two transactions take row locks in the same order and cannot deadlock); a transaction that
-    loses the race waits for the winner's commit and then reads its row.
+    Missing ones are inserted in sorted order (so two transactions take row locks in the same
+    order and cannot deadlock); a transaction that loses the race waits for the winner's
+    commit and then reads its row.
     """
-
-    def lookup() -> Select[LedgerAccount]:
-        return select(LedgerAccount).where(
-            tuple_(LedgerAccount.code, LedgerAccount.currency).in_(keys)
-        )
-
-    found = {(a.code, a.currency): a for a in (await session.scalars(lookup())).all()}
+    found = await repository.accounts(session, keys)
     missing = sorted(keys - found.keys())
     if not missing:
         return found
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    now = utcnow()
-    for code, currency in missing:
-        kind, owner_id = account_kind(code)
-        row = {
-            "id": uuid.uuid4(),
-            "created_at": now,
-            "code": code,
-            "currency": currency,
-            "kind": kind,
-            "owner_id": owner_id,
-        }
-        stmt = insert(LedgerAccount).values(row)
-        await session.execute(stmt.on_conflict_do_nothing(index_elements=["code", "currency"]))
-    return {(a.code, a.currency): a for a in (await session.scalars(lookup())).all()}
-
-
-def _by_key(key: str) -> Select[JournalEntry]:
-    return (
-        select(JournalEntry)
-        .where(JournalEntry.idempotency_key == key)
-        .options(selectinload(JournalEntry.postings).joinedload(Posting.account))
+    await repository.insert_accounts(
+        session, [(code, currency, *account_kind(code)) for code, currency in missing]
     )
+    return await repository.accounts(session, keys)
 
 
 def _same_body(
@@ -188,7 +159,7 @@ def _same_body(
 async def _replay(
     session: AsyncSession, key: str, description: str, reference: Reference, lines: Sequence[Line]
 ) -> JournalEntry | None:
-    entry = (await session.scalars(_by_key(key))).one_or_none()
+    entry = await repository.entry_by_key(session, key)
     if entry is not None and not _same_body(entry, description, reference, lines):
         raise IdempotencyConflict(f"idempotency key {key!r} was used for a different entry")
     return entry
@@ -238,12 +209,11 @@ async def post(
         ],
     )
     if idempotency_key is None:
-        session.add(entry)
-        await session.flush()
+        await repository.add_entry(session, entry)
         return entry
     try:
-        async with session.begin_nested():
-            session.add(entry)
+        async with core_repository.savepoint(session):
+            await repository.add_entry(session, entry)
     except IntegrityError:
         # Another transaction stored this key first (and has committed by now).
         existing = await _replay(session, idempotency_key, description, reference, lines)
@@ -256,33 +226,16 @@ async def post(
 async def balance(session: AsyncSession, account_code: str, currency: str) -> int:
     """The signed sum of the postings of account ``account_code`` in ``currency``, in minor
     units (debits positive): 0 for an account never used."""
-    total = await session.scalar(
-        select(func.coalesce(func.sum(Posting.amount_minor), 0))
-        .join(LedgerAccount, Posting.account_id == LedgerAccount.id)
-        .where(LedgerAccount.code == account_code, LedgerAccount.currency == currency)
-    )
-    return int(total or 0)
+    return await repository.balance(session, account_code, currency)
 
 
 async def trial_balance(session: AsyncSession) -> dict[str, int]:
     """The sum of every posting per currency, ``{currency: minor units}``. Double entry
     keeps each value at zero; anything else means the ledger is corrupt."""
-    rows = await session.execute(
-        select(Posting.currency, func.sum(Posting.amount_minor)).group_by(Posting.currency)
-    )
-    return {currency: int(total) for currency, total in rows.all()}
+    return await repository.totals_by_currency(session)
 
 
 async def entries_for(session: AsyncSession, reference: Reference) -> list[JournalEntry]:
     """The entries about ``reference`` (e.g. ``("order", id)``), oldest first, with their
     postings and accounts loaded."""
-    rows = await session.scalars(
-        select(JournalEntry)
-        .where(
-            JournalEntry.reference_type == reference[0],
-            JournalEntry.reference_id == reference[1],
-        )
-        .order_by(JournalEntry.created_at, JournalEntry.id)
-        .options(selectinload(JournalEntry.postings).joinedload(Posting.account))
-    )
-    return list(rows.all())
+    return await repository.entries_about(session, *reference)

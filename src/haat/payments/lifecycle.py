@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.commerce import orders, status, walkin
 from haat.commerce.models import Order, OrderStatus
 from haat.commerce.schemas import WalkInOrderIn
+from haat.core import repository as core_repository
 from haat.identity.actor import Actor
 from haat.payments import charges, escrow, refunds
 from haat.payments.models import Payment
 from haat.payments.providers import Providers
+from haat.payments.repository import payments as repository
 from haat.payments.schemas import CounterSaleIn, PaymentIn
 
 
@@ -42,7 +44,7 @@ async def change_order_status(
         await escrow.release_on_delivery(session, providers, order)
     elif target == OrderStatus.REFUNDED:
         await refunds.on_refund(session, providers, order, actor.user_id)
-    await session.refresh(order)
+    await core_repository.refresh(session, order)
     return order
 
 
@@ -60,7 +62,8 @@ async def counter_sale(
     Raises what `commerce.walkin.create_walk_in_order` and `charges.open_payment` raise."""
     user_id = actor.require_user()
     digest = charges.body_hash({"counter_sale": data.model_dump(mode="json")})
-    previous = await session.get(Payment, charges.payment_id_for(user_id, idempotency_key))
+    payment_id = charges.payment_id_for(user_id, idempotency_key)
+    previous = await repository.get_payment(session, payment_id)
     if previous is not None:
         if previous.request_hash != digest:
             raise charges.IdempotencyKeyReused()

@@ -1,6 +1,6 @@
 """Payments tables: the double-entry ledger (accounts, journal entries, postings), payments of
-orders, escrow milestones with their history, each business's provider settings, and the
-webhook events received.
+orders and escrow milestones, each with its status history (their machines are in
+`haat.payments.states`), each business's provider settings, and the webhook events received.
 
 Every movement of money is one `JournalEntry` with two or more `Posting` rows whose signed
 amounts sum to zero in each currency. Sign convention: a debit is positive, a credit is
@@ -253,6 +253,10 @@ class Payment(TimestampMixin, Base):
     released_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
+
+    history: Mapped[list[PaymentStatusChange]] = relationship(
+        lazy="raise", order_by="PaymentStatusChange.created_at"
+    )
 
 
 class ProviderEvent(IdMixin, Base):

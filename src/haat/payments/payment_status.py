@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce import orders
-from haat.commerce.models import Order, PaymentStatus
-from haat.payments.models import Payment, PaymentState
+from haat.commerce.models import PaymentStatus
+from haat.payments.models import PaymentState
+from haat.payments.repository import orders as orders_repository
+from haat.payments.repository import payments as repository
 
 
 async def sync_payment_status(session: AsyncSession, order_id: uuid.UUID) -> PaymentStatus:
     """Set the order's ``payment_status`` from its payments: ``paid`` when succeeded
     payments cover the total, ``partial`` when some money is held or released, ``refunded``
     when everything received was refunded, ``unpaid`` otherwise."""
-    rows = await session.execute(
-        select(Payment.status, func.coalesce(func.sum(Payment.amount_minor), 0))
-        .where(
-            Payment.order_id == order_id,
-            Payment.status.in_([PaymentState.SUCCEEDED, PaymentState.REFUNDED]),
-        )
-        .group_by(Payment.status)
-    )
-    sums = {state: int(total) for state, total in rows.all()}
-    total = int(await session.scalar(select(Order.total_minor).where(Order.id == order_id)) or 0)
+    sums = await repository.settled_sums(session, order_id)
+    total = await orders_repository.total_of(session, order_id)
     held = sums.get(PaymentState.SUCCEEDED, 0)
     if held >= total and held > 0:
         status = PaymentStatus.PAID

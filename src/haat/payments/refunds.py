@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce.models import Order
-from haat.core.db import utcnow
+from haat.core import repository as core_repository
 from haat.core.errors import Conflict, InvalidTransition
 from haat.identity.actor import Actor
 from haat.payments import escrow, ledger, postings
@@ -21,6 +20,9 @@ from haat.payments.access import order_access
 from haat.payments.models import Milestone, MilestoneStatus, Payment, PaymentState
 from haat.payments.payment_status import sync_payment_status
 from haat.payments.providers import ProviderPayment, Providers
+from haat.payments.repository import milestones as milestones_repository
+from haat.payments.repository import payments as repository
+from haat.payments.states import PAYMENT_MACHINE
 
 
 async def refund_payment(
@@ -31,21 +33,24 @@ async def refund_payment(
     actor_id: uuid.UUID | None,
     reason: str,
 ) -> None:
-    """Refund a succeeded payment in full: compare-and-set to ``refunded``; if it was
+    """Refund a succeeded payment in full: it moves to ``refunded`` (`PAYMENT_MACHINE`, with
+    ``actor_id`` and ``reason`` in its history); if it was
     released, the release (and the seller's transfer) is reversed first; then the provider
     refunds and the escrow goes back. Its milestone, if funded or released, becomes refunded.
     Raises `InvalidTransition` (409) when it is not succeeded, `ProviderError` (502) when the
     provider refuses (the whole transaction then rolls back)."""
-    now = utcnow()
-    result = await session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == PaymentState.SUCCEEDED)
-        .values(status=PaymentState.REFUNDED, refunded_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not isinstance(result, CursorResult) or result.rowcount != 1:
-        raise InvalidTransition("Only a succeeded payment can be refunded")
-    await session.refresh(payment)
+    try:
+        await PAYMENT_MACHINE.move(
+            session,
+            payment.id,
+            PaymentState.SUCCEEDED,
+            PaymentState.REFUNDED,
+            actor_id=actor_id,
+            note=reason,
+        )
+    except InvalidTransition:
+        raise InvalidTransition("Only a succeeded payment can be refunded") from None
+    await repository.reload(session, payment)
     provider = providers.get(payment.provider)
     amount, currency = payment.amount_minor, payment.currency
     fee = postings.commission(amount, payment.commission_bp)
@@ -81,46 +86,39 @@ async def refund_payment(
         idempotency_key=f"{key}:refund",
     )
     if payment.milestone_id is not None:
-        status = await session.scalar(
-            select(Milestone.status).where(Milestone.id == payment.milestone_id)
-        )
+        status = await milestones_repository.status_of(session, payment.milestone_id)
         if status in (MilestoneStatus.FUNDED, MilestoneStatus.RELEASED):
             await escrow.move(
                 session, payment.milestone_id, actor_id, MilestoneStatus.REFUNDED, reason
             )
-    await session.flush()
+    await core_repository.flush(session)
     await sync_payment_status(session, order.id)
 
 
-async def _payments(
-    session: AsyncSession, order_id: uuid.UUID, *states: PaymentState
-) -> list[Payment]:
-    rows = await session.scalars(
-        select(Payment)
-        .where(Payment.order_id == order_id, Payment.status.in_(states))
-        .order_by(Payment.created_at, Payment.id)
-    )
-    return list(rows.all())
-
-
 async def _close_unpaid(
-    session: AsyncSession, providers: Providers, order: Order, actor_id: uuid.UUID | None
+    session: AsyncSession,
+    providers: Providers,
+    order: Order,
+    actor_id: uuid.UUID | None,
+    reason: str,
 ) -> None:
-    """Cancel the order's pending payments (at the provider too) and its pending milestones."""
-    now = utcnow()
-    for payment in await _payments(session, order.id, PaymentState.PENDING):
-        await providers.get(payment.provider).cancel(ProviderPayment.of(payment, order.number))
-        payment.status, payment.updated_at = PaymentState.CANCELLED, now
-    pending = await session.scalars(
-        select(Milestone.id).where(
-            Milestone.order_id == order.id, Milestone.status == MilestoneStatus.PENDING
+    """Cancel the order's pending payments (at the provider too; ``reason`` in their
+    history) and its pending milestones."""
+    for payment in await repository.of_order(session, order.id, (PaymentState.PENDING,)):
+        await PAYMENT_MACHINE.move(
+            session,
+            payment.id,
+            PaymentState.PENDING,
+            PaymentState.CANCELLED,
+            actor_id=actor_id,
+            note=reason,
         )
-    )
-    for milestone_id in pending.all():
+        await providers.get(payment.provider).cancel(ProviderPayment.of(payment, order.number))
+    for milestone_id in await milestones_repository.pending_ids(session, order.id):
         await escrow.move(
             session, milestone_id, actor_id, MilestoneStatus.CANCELLED, "order cancelled"
         )
-    await session.flush()
+    await core_repository.flush(session)
 
 
 async def on_cancel(
@@ -128,10 +126,10 @@ async def on_cancel(
 ) -> None:
     """The order was cancelled: refund every payment still in escrow, cancel what is unpaid.
     Money already released to the seller stays released (refund the order to take it back)."""
-    for payment in await _payments(session, order.id, PaymentState.SUCCEEDED):
+    for payment in await repository.of_order(session, order.id, (PaymentState.SUCCEEDED,)):
         if payment.released_at is None:
             await refund_payment(session, providers, payment, order, actor_id, "order cancelled")
-    await _close_unpaid(session, providers, order, actor_id)
+    await _close_unpaid(session, providers, order, actor_id, "order cancelled")
     await sync_payment_status(session, order.id)
 
 
@@ -140,9 +138,9 @@ async def on_refund(
 ) -> None:
     """The order was refunded: every succeeded payment goes back to the buyer, released or
     not (the seller's transfers are reversed), and what is unpaid is cancelled."""
-    for payment in await _payments(session, order.id, PaymentState.SUCCEEDED):
+    for payment in await repository.of_order(session, order.id, (PaymentState.SUCCEEDED,)):
         await refund_payment(session, providers, payment, order, actor_id, "order refunded")
-    await _close_unpaid(session, providers, order, actor_id)
+    await _close_unpaid(session, providers, order, actor_id, "order refunded")
     await sync_payment_status(session, order.id)
 
 
@@ -164,11 +162,7 @@ async def refund_milestone(
             f"Cannot refund a {milestone.status.value} milestone on a dispute",
             current_status=milestone.status.value,
         )
-    payment = await session.scalar(
-        select(Payment).where(
-            Payment.milestone_id == milestone.id, Payment.status == PaymentState.SUCCEEDED
-        )
-    )
+    payment = await repository.succeeded_of_milestone(session, milestone.id)
     if payment is None:
         raise Conflict("This milestone has no succeeded payment to refund")
     await refund_payment(

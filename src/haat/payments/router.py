@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.commerce import orders
 from haat.commerce.schemas import OrderOut, OrderStaffOut, StatusIn
@@ -48,9 +49,17 @@ order_money_router = APIRouter(prefix="/api/orders", tags=["orders"])
 OrderView = OrderStaffOut | OrderOut
 
 
-def _started(payment: Payment, providers: Providers, actor: Actor) -> PaymentStartOut:
-    """The payment, with what its payer's browser needs to pay it (the payer only)."""
-    out = PaymentStartOut.model_validate(payment)
+async def _out(session: AsyncSession, payment: Payment) -> PaymentOut:
+    """The payment with its status history."""
+    return PaymentOut.model_validate(await charges.with_history(session, payment))
+
+
+async def _started(
+    session: AsyncSession, payment: Payment, providers: Providers, actor: Actor
+) -> PaymentStartOut:
+    """The payment with its status history, and what its payer's browser needs to pay it
+    (the payer only)."""
+    out = PaymentStartOut.model_validate(await charges.with_history(session, payment))
     if payment.payer_id is None or payment.payer_id != actor.user_id:
         out.client_secret = None
         return out
@@ -123,7 +132,7 @@ async def open_payment(
     payment, created = await charges.open_payment(session, actor, providers, order_id, data, key)
     if not created:
         response.status_code = 200
-    return _started(payment, providers, actor)
+    return await _started(session, payment, providers, actor)
 
 
 @order_money_router.get(
@@ -132,9 +141,8 @@ async def open_payment(
 async def list_payments(
     order_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> list[PaymentOut]:
-    return [
-        PaymentOut.model_validate(p) for p in await charges.list_payments(session, actor, order_id)
-    ]
+    payments = await charges.list_payments(session, actor, order_id, history=True)
+    return [PaymentOut.model_validate(p) for p in payments]
 
 
 @payments_router.get(
@@ -147,7 +155,7 @@ async def get_payment(
     providers: PaymentProviders,
 ) -> PaymentStartOut:
     payment, _ = await charges.readable_payment(session, actor, payment_id)
-    return _started(payment, providers, actor)
+    return await _started(session, payment, providers, actor)
 
 
 @payments_router.post(
@@ -162,9 +170,7 @@ async def confirm_payment(
     providers: PaymentProviders,
 ) -> PaymentOut:
     """The seller's staff received a manual payment (cash, UPI, bank transfer)."""
-    return PaymentOut.model_validate(
-        await charges.confirm_manual(session, actor, providers, payment_id)
-    )
+    return await _out(session, await charges.confirm_manual(session, actor, providers, payment_id))
 
 
 @payments_router.post(
@@ -176,7 +182,7 @@ async def reject_payment(
     payment_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> PaymentOut:
     """The seller's staff never received a manual payment: it fails."""
-    return PaymentOut.model_validate(await charges.reject_manual(session, actor, payment_id))
+    return await _out(session, await charges.reject_manual(session, actor, payment_id))
 
 
 @payments_router.post(
@@ -192,7 +198,7 @@ async def razorpay_callback(
 ) -> PaymentOut:
     """Razorpay Checkout's signed result, handed over by the buyer's browser."""
     payment = await charges.razorpay_callback(session, actor, providers, data.model_dump())
-    return PaymentOut.model_validate(payment)
+    return await _out(session, payment)
 
 
 @payments_router.post(
@@ -214,7 +220,7 @@ async def counter_sale(
     if not created:
         response.status_code = 200
     return CounterSaleOut(
-        order=OrderStaffOut.model_validate(order), payment=PaymentOut.model_validate(payment)
+        order=OrderStaffOut.model_validate(order), payment=await _out(session, payment)
     )
 
 

@@ -87,6 +87,19 @@ class PaymentIn(BaseModel):
     method: PaymentMethod | None = None
 
 
+class PaymentChangeOut(BaseModel):
+    """One move of a payment's status: ``actor_id`` None when its provider said so (a
+    webhook); ``note`` says how (``confirmed by staff``, ``stripe webhook``, ...)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: PaymentState | None
+    to_status: PaymentState
+    actor_id: uuid.UUID | None
+    note: str | None
+    created_at: datetime
+
+
 class PaymentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -112,6 +125,7 @@ class PaymentOut(BaseModel):
     released_at: datetime | None
     refunded_at: datetime | None
     failed_at: datetime | None
+    history: list[PaymentChangeOut] = Field(description="every status it took, oldest first")
 
 
 class PaymentStartOut(PaymentOut):

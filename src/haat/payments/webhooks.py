@@ -13,13 +13,14 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.core import repository as core_repository
 from haat.payments.funding import fail_payment, record_capture, settle_checkout
 from haat.payments.models import Payment, PaymentProvider, ProviderEvent
 from haat.payments.providers import NotPaid, Providers, WebhookEvent
+from haat.payments.repository import events
+from haat.payments.repository import payments as repository
 
 log = logging.getLogger("haat.payments")
 
@@ -40,13 +41,10 @@ async def receive(
     provider = providers.for_webhook(name)
     event = provider.webhook(body, headers)
     row = ProviderEvent(provider=name, event_id=event.id, event_type=event.type, outcome="received")
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
+    if not await events.claim(session, row):
         return event.id, "duplicate"
     row.outcome = await _apply(session, providers, name, event)
-    await session.flush()
+    await core_repository.flush(session)
     log.info("%s webhook %s (%s): %s", name.value, event.id, event.type, row.outcome)
     return event.id, row.outcome
 
@@ -54,20 +52,24 @@ async def receive(
 async def _apply(
     session: AsyncSession, providers: Providers, name: PaymentProvider, event: WebhookEvent
 ) -> str:
+    """What the event does to its payment, applied with no actor (the provider's word) and
+    the note ``"<provider> webhook"`` in the payment's history; returns the outcome."""
     if event.outcome == "ignored":
         return "ignored"
     payment = await _payment_of(session, name, event)
     if payment is None:
         return "unknown_payment"
+    note = f"{name.value} webhook"
     if event.outcome == "failed":
-        return "failed" if await fail_payment(session, payment, None) else "already_settled"
+        failed = await fail_payment(session, payment, None, note)
+        return "failed" if failed else "already_settled"
     if event.outcome == "checkout":
         try:
-            return await settle_checkout(session, providers, payment, {}, None)
+            return await settle_checkout(session, providers, payment, {}, None, note)
         except NotPaid:
             return "not_paid"
     assert event.captured is not None
-    return await record_capture(session, providers, payment, event.captured, None)
+    return await record_capture(session, providers, payment, event.captured, None, note)
 
 
 async def _payment_of(
@@ -77,16 +79,12 @@ async def _payment_of(
     hosted checkout, by the Haat payment id it carries (a Stripe Checkout Session whose
     PaymentIntent has already replaced it, the return having come first). That payment is
     then read back from the provider by what it has recorded, never by the event."""
-    payment = await session.scalar(
-        select(Payment).where(
-            Payment.provider == name, Payment.provider_reference == event.reference
-        )
-    )
+    payment = await repository.by_reference(session, name, event.reference)
     if payment is not None or event.outcome != "checkout" or not event.payment_id:
         return payment
     try:
         payment_id = uuid.UUID(event.payment_id)
     except ValueError:
         return None
-    found = await session.get(Payment, payment_id)
+    found = await repository.get_payment(session, payment_id)
     return found if found is not None and found.provider == name else None

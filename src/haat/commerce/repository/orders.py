@@ -21,3 +21,8 @@ async def set_payment_status(
         .where(Order.id == order_id, Order.payment_status != status)
         .values(payment_status=status, updated_at=utcnow())
     )
+
+
+async def touch(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Set the order's ``updated_at`` to now."""
+    await session.execute(update(Order).where(Order.id == order_id).values(updated_at=utcnow()))

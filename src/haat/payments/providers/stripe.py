@@ -302,13 +302,13 @@ class StripeProvider(Provider):
         return WebhookEvent(event_id, event_type, "succeeded", reference, captured)
 
 
-def _checkout_event(event_id: str, event_type: str, session: dict[str, Any]) -> WebhookEvent:
-    reference = str(session.get("id"))
+def _checkout_event(event_id: str, event_type: str, checkout: dict[str, Any]) -> WebhookEvent:
+    reference = str(checkout.get("id"))
     if event_type in CHECKOUT_FAILED:
         return WebhookEvent(event_id, event_type, "failed", reference=reference)
-    if session.get("payment_status") != "paid":  # a delayed method: its result comes later
+    if checkout.get("payment_status") != "paid":  # a delayed method: its result comes later
         return WebhookEvent(event_id, event_type, "ignored")
-    payment_id = session.get("client_reference_id")
+    payment_id = checkout.get("client_reference_id")
     return WebhookEvent(
         event_id,
         event_type,
