@@ -89,6 +89,8 @@ class TaxTable:
         return self.rate_bp(product.category_id)
 
     def rate_bp(self, category_id: uuid.UUID | None) -> int:
+        """The rate of ``category_id`` or of its nearest ancestor that has one, else
+        `DEFAULT_RATE_BP` (basis points)."""
         seen: set[uuid.UUID] = set()
         while category_id is not None and category_id not in seen:
             if category_id in self.rates:

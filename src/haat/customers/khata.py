@@ -50,6 +50,8 @@ class ReversalOfReversal(Conflict):
 
 
 def entry_out(entry: KhataEntry, reversed_by_id: uuid.UUID | None = None) -> EntryOut:
+    """The API's view of an entry: its columns, its signed effect on the balance, and the
+    entry that reversed it (``reversed_by_id``), if any."""
     return EntryOut.model_validate(
         {
             **{c: getattr(entry, c) for c in EntryOut.model_fields if hasattr(entry, c)},
