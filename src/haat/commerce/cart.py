@@ -254,7 +254,7 @@ async def list_favorites(
     """Favourites with today's price (and its display amount in ``display_currency`` or the
     user's currency); a product no longer public shows as unavailable."""
     user_id = actor.require_user()
-    rows = await carts.favourites_with_products(session, user_id)
+    rows = await carts.favorites_with_products(session, user_id)
     display = await converter_for(session, actor, display_currency, (p.currency for _, p in rows))
     return [
         FavoriteOut(
@@ -276,16 +276,16 @@ async def favorite_ids(
     """Which of ``product_ids`` the actor has favourited (none for anonymous visitors)."""
     if actor.user_id is None or not product_ids:
         return set()
-    return await carts.favourite_ids(session, actor.user_id, product_ids)
+    return await carts.favorite_ids(session, actor.user_id, product_ids)
 
 
 async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> bool:
     """Favourite a public product; True when it was new (idempotent)."""
     user_id = actor.require_user()
     await public_product(session, product_id)
-    if await carts.is_favourite(session, user_id, product_id):
+    if await carts.is_favorite(session, user_id, product_id):
         return False
-    if not await carts.add_favourite(session, user_id, product_id):
+    if not await carts.add_favorite(session, user_id, product_id):
         return False  # a concurrent add of the same favourite
     record(session, actor, EventKind.FAVORITE_ADDED, product_id=product_id)
     return True
@@ -293,5 +293,5 @@ async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUI
 
 async def remove_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> None:
     """Forget a favourite (idempotent)."""
-    if await carts.remove_favourite(session, actor.require_user(), product_id):
+    if await carts.remove_favorite(session, actor.require_user(), product_id):
         record(session, actor, EventKind.FAVORITE_REMOVED, product_id=product_id)

@@ -97,7 +97,7 @@ async def follow_prices(session: AsyncSession, product_ids: list[uuid.UUID], cur
     return result.rowcount if isinstance(result, CursorResult) else 0
 
 
-async def favourites_with_products(
+async def favorites_with_products(
     session: AsyncSession, user_id: uuid.UUID
 ) -> list[tuple[Favorite, Product]]:
     """The user's favourites, newest first, with their products."""
@@ -107,10 +107,10 @@ async def favourites_with_products(
         .where(Favorite.user_id == user_id)
         .order_by(Favorite.created_at.desc(), Favorite.id)
     )
-    return [(favourite, product) for favourite, product in rows.all()]
+    return [(favorite, product) for favorite, product in rows.all()]
 
 
-async def favourite_ids(
+async def favorite_ids(
     session: AsyncSession, user_id: uuid.UUID, product_ids: list[uuid.UUID]
 ) -> set[uuid.UUID]:
     """Which of ``product_ids`` the user has favourited."""
@@ -122,7 +122,7 @@ async def favourite_ids(
     return set(rows)
 
 
-async def is_favourite(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> bool:
+async def is_favorite(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> bool:
     """True when the user has favourited the product."""
     found = await session.scalar(
         select(Favorite.id).where(Favorite.user_id == user_id, Favorite.product_id == product_id)
@@ -130,7 +130,7 @@ async def is_favourite(session: AsyncSession, user_id: uuid.UUID, product_id: uu
     return found is not None
 
 
-async def add_favourite(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> bool:
+async def add_favorite(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> bool:
     """Store the favourite in a savepoint; False when a concurrent request stored it first
     (the unique constraint refused this one)."""
     try:
@@ -141,9 +141,7 @@ async def add_favourite(session: AsyncSession, user_id: uuid.UUID, product_id: u
     return True
 
 
-async def remove_favourite(
-    session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID
-) -> bool:
+async def remove_favorite(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> bool:
     """Delete the favourite; True when there was one."""
     removed = await session.scalar(
         delete(Favorite)
