@@ -30,16 +30,17 @@ from sqlalchemy.orm import aliased
 from haat.businesses.models import Business, BusinessKind, BusinessRole, Membership
 from haat.core.db import Database
 from haat.core.migrate import upgrade
-from haat.customers.balances import effect_column, rebuild
-from haat.customers.balances import is_increase_column as _is_increase
+from haat.customers.balances import rebuild
 from haat.customers.models import KhataEntry
-from haat.customers.summary import (
+from haat.customers.repository.rollups import effect_column
+from haat.customers.repository.rollups import is_increase_column as _is_increase
+from haat.customers.repository.summary import (
     BUCKET_DAYS,
     _least,
-    business_summary,
     collections_this_month,
     summary_statement,
 )
+from haat.customers.summary import business_summary
 from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, User
 

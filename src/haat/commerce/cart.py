@@ -6,17 +6,15 @@ import uuid
 from collections import defaultdict
 from typing import Protocol
 
-from sqlalchemy import and_, delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from haat.catalog.models import Product, ProductStatus
 from haat.catalog.stock import OutOfStock
-from haat.commerce.models import CartLine, Favorite
+from haat.commerce.models import CartLine
 from haat.commerce.repository import carts
 from haat.commerce.schemas import CartLineOut, CartOut, CurrencyTotal, FavoriteOut
 from haat.commerce.tax import TaxTable, line_tax
+from haat.core import repository
 from haat.core.errors import Conflict, NotFound
 from haat.fx.display import DisplayConverter, converter_for
 from haat.identity.actor import Actor
@@ -28,7 +26,7 @@ MAX_LINES = 100
 
 async def public_product(session: AsyncSession, product_id: uuid.UUID) -> Product:
     """An approved product, or `NotFound` (nothing else can be bought or favourited)."""
-    product = await session.get(Product, product_id)
+    product = await carts.product(session, product_id)
     if product is None or product.status != ProductStatus.APPROVED:
         raise NotFound("No such product")
     return product
@@ -36,14 +34,7 @@ async def public_product(session: AsyncSession, product_id: uuid.UUID) -> Produc
 
 async def cart_rows(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[CartLine, Product]]:
     """The user's cart lines with their products (and the products' jewellery pricing)."""
-    rows = await session.execute(
-        select(CartLine, Product)
-        .join(Product, Product.id == CartLine.product_id)
-        .where(CartLine.user_id == user_id)
-        .order_by(CartLine.created_at, CartLine.id)
-        .options(selectinload(Product.jewellery))
-    )
-    return [(line, product) for line, product in rows.all()]
+    return await carts.lines_with_products(session, user_id)
 
 
 class SeenLine(Protocol):
@@ -155,15 +146,7 @@ async def add_item(
     """Add ``quantity`` of a public product (to the line already there, if any), at today's
     price. Raises 404 (not public), 409 `OutOfStock` or when the cart has 100 lines."""
     user_id = actor.require_user()
-    found = (
-        await session.execute(
-            select(Product, CartLine)
-            .outerjoin(
-                CartLine, and_(CartLine.product_id == Product.id, CartLine.user_id == user_id)
-            )
-            .where(Product.id == product_id)
-        )
-    ).one_or_none()
+    found = await carts.product_and_line(session, user_id, product_id)
     if found is None or found[0].status != ProductStatus.APPROVED:
         raise NotFound("No such product")
     product, line = found
@@ -175,19 +158,20 @@ async def add_item(
             available=product.stock_quantity,
         )
     if line is None:
-        session.add(
+        await carts.add_line(
+            session,
             CartLine(
                 user_id=user_id,
                 product_id=product_id,
                 quantity=wanted,
                 seen_price_minor=product.price_minor,
                 seen_currency=product.currency,
-            )
+            ),
         )
     else:
         line.quantity = wanted
         line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
-    await session.flush()
+        await repository.flush(session)
     cart = await get_cart(session, actor, display_currency)
     if line is None and len(cart.lines) > MAX_LINES:
         # Counted with the new line in place; the request's rollback takes it out again.
@@ -220,9 +204,7 @@ async def set_quantity(
 ) -> CartOut:
     """Change a line's quantity; the line takes today's price (the buyer has seen it)."""
     user_id = actor.require_user()
-    line = await session.scalar(
-        select(CartLine).where(CartLine.user_id == user_id, CartLine.product_id == product_id)
-    )
+    line = await carts.line(session, user_id, product_id)
     if line is None:
         raise NotFound("This product is not in your cart")
     product = await public_product(session, product_id)
@@ -235,7 +217,7 @@ async def set_quantity(
     change = quantity - line.quantity
     line.quantity = quantity
     line.seen_price_minor, line.seen_currency = product.price_minor, product.currency
-    await session.flush()
+    await repository.flush(session)
     _record_change(session, actor, product, change)
     return await get_cart(session, actor, display_currency)
 
@@ -248,18 +230,15 @@ async def remove_item(
 ) -> CartOut:
     """Remove a line (idempotent)."""
     user_id = actor.require_user()
-    removed = await session.scalar(
-        delete(CartLine)
-        .where(CartLine.user_id == user_id, CartLine.product_id == product_id)
-        .returning(CartLine.quantity)
-    )
+    removed = await carts.remove_line(session, user_id, product_id)
     if removed:
         record(session, actor, EventKind.CART_ITEM_REMOVED, product_id=product_id, quantity=removed)
     return await get_cart(session, actor, display_currency)
 
 
 async def clear(session: AsyncSession, actor: Actor) -> None:
-    await session.execute(delete(CartLine).where(CartLine.user_id == actor.require_user()))
+    """Empty the caller's cart. Raises 401."""
+    await carts.empty(session, actor.require_user())
 
 
 async def follow_prices(session: AsyncSession, product_ids: list[uuid.UUID], currency: str) -> int:
@@ -275,14 +254,7 @@ async def list_favorites(
     """Favourites with today's price (and its display amount in ``display_currency`` or the
     user's currency); a product no longer public shows as unavailable."""
     user_id = actor.require_user()
-    rows = (
-        await session.execute(
-            select(Favorite, Product)
-            .join(Product, Product.id == Favorite.product_id)
-            .where(Favorite.user_id == user_id)
-            .order_by(Favorite.created_at.desc(), Favorite.id)
-        )
-    ).all()
+    rows = await carts.favorites_with_products(session, user_id)
     display = await converter_for(session, actor, display_currency, (p.currency for _, p in rows))
     return [
         FavoriteOut(
@@ -304,38 +276,22 @@ async def favorite_ids(
     """Which of ``product_ids`` the actor has favourited (none for anonymous visitors)."""
     if actor.user_id is None or not product_ids:
         return set()
-    rows = await session.scalars(
-        select(Favorite.product_id).where(
-            Favorite.user_id == actor.user_id, Favorite.product_id.in_(product_ids)
-        )
-    )
-    return set(rows)
+    return await carts.favorite_ids(session, actor.user_id, product_ids)
 
 
 async def add_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> bool:
     """Favourite a public product; True when it was new (idempotent)."""
     user_id = actor.require_user()
     await public_product(session, product_id)
-    exists = await session.scalar(
-        select(Favorite.id).where(Favorite.user_id == user_id, Favorite.product_id == product_id)
-    )
-    if exists:
+    if await carts.is_favorite(session, user_id, product_id):
         return False
-    try:
-        async with session.begin_nested():  # a concurrent add of the same favourite
-            session.add(Favorite(user_id=user_id, product_id=product_id))
-    except IntegrityError:
-        return False
+    if not await carts.add_favorite(session, user_id, product_id):
+        return False  # a concurrent add of the same favourite
     record(session, actor, EventKind.FAVORITE_ADDED, product_id=product_id)
     return True
 
 
 async def remove_favorite(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> None:
     """Forget a favourite (idempotent)."""
-    removed = await session.scalar(
-        delete(Favorite)
-        .where(Favorite.user_id == actor.require_user(), Favorite.product_id == product_id)
-        .returning(Favorite.id)
-    )
-    if removed is not None:
+    if await carts.remove_favorite(session, actor.require_user(), product_id):
         record(session, actor, EventKind.FAVORITE_REMOVED, product_id=product_id)

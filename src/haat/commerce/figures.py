@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.catalog.models import Product, ProductStatus
-from haat.commerce.models import Order, OrderStatus
+from haat.catalog.models import ProductStatus
+from haat.commerce.models import OrderStatus
+from haat.commerce.repository import figures as repository
 from haat.identity.actor import Actor
 
 NOT_SOLD = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
@@ -63,13 +62,6 @@ def _month_start(now: datetime, months_back: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
-def _month_of(session: AsyncSession, column: Any) -> ColumnElement[str]:
-    """``YYYY-MM`` of a UTC timestamp column, in SQL (stored as UTC on both databases)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
 async def platform_figures(
     session: AsyncSession, actor: Actor, *, now: datetime | None = None
 ) -> PlatformFigures:
@@ -78,34 +70,17 @@ async def platform_figures(
     actor.require_platform_admin()
     now = now or datetime.now(UTC)
     products = dict.fromkeys((s.value for s in ProductStatus), 0)
-    for status, count in await session.execute(
-        select(Product.status, func.count()).group_by(Product.status)
-    ):
-        products[status.value] = int(count)
+    for status, count in await repository.products_by_status(session):
+        products[status.value] = count
     orders = dict.fromkeys((s.value for s in OrderStatus), 0)
-    for order_status, count in await session.execute(
-        select(Order.status, func.count()).group_by(Order.status)
-    ):
-        orders[order_status.value] = int(count)
-    sold = Order.status.not_in(NOT_SOLD)
+    for order_status, count in await repository.orders_by_status(session):
+        orders[order_status.value] = count
     sales = [
-        CurrencyFigures(currency, int(count), int(total), average(int(total), int(count)))
-        for currency, count, total in await session.execute(
-            select(Order.currency, func.count(), func.sum(Order.total_minor))
-            .where(sold)
-            .group_by(Order.currency)
-            .order_by(Order.currency)
-        )
+        CurrencyFigures(currency, count, total, average(total, count))
+        for currency, count, total in await repository.sales_by_currency(session, NOT_SOLD)
     ]
     start = _month_start(now, MONTHS - 1)
-    month = _month_of(session, Order.created_at)
     by_month = [
-        MonthFigures(str(m), currency, int(count), int(total))
-        for m, currency, count, total in await session.execute(
-            select(month, Order.currency, func.count(), func.sum(Order.total_minor))
-            .where(sold, Order.created_at >= start)
-            .group_by(month, Order.currency)
-            .order_by(month, Order.currency)
-        )
+        MonthFigures(*row) for row in await repository.sales_by_month(session, NOT_SOLD, start)
     ]
     return PlatformFigures(products, orders, sales, by_month, now)

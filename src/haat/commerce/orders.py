@@ -3,52 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
-from haat.commerce.models import Order, OrderStatus, OrderStatusChange, PaymentStatus
+from haat.commerce.models import Order, OrderStatusChange, PaymentStatus
 from haat.commerce.repository import orders as repository
+from haat.commerce.repository.orders import OrderFilters
 from haat.commerce.schemas import OrderOut, OrderStaffOut
 from haat.commerce.status import is_staff, readable_order
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import Forbidden
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
 from haat.identity.actor import Actor
-
-
-@dataclass(frozen=True)
-class OrderFilters:
-    status: OrderStatus | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    search: str | None = None  # order number, customer name or phone
-
-
-def _filtered(stmt: Select[Order], f: OrderFilters) -> Select[Order]:
-    if f.status:
-        stmt = stmt.where(Order.status == f.status)
-    if f.date_from:
-        stmt = stmt.where(Order.created_at >= datetime.combine(f.date_from, time(), UTC))
-    if f.date_to:
-        end = datetime.combine(f.date_to, time(), UTC) + timedelta(days=1)
-        stmt = stmt.where(Order.created_at < end)
-    if f.search:
-        term = f.search.strip()
-        stmt = stmt.where(
-            or_(
-                Order.number.contains(term.upper(), autoescape=True),
-                func.lower(Order.customer_name).contains(term.lower(), autoescape=True),
-                Order.customer_phone.contains(term, autoescape=True),
-            )
-        )
-    return stmt.order_by(Order.created_at.desc(), Order.id.desc())
 
 
 async def list_orders(
@@ -59,18 +28,13 @@ async def list_orders(
     business_id: uuid.UUID | None = None,
 ) -> tuple[list[Order], int]:
     """The caller's own orders, or with ``business_id`` that business's orders (any member;
-    platform admins too)."""
+    platform admins too), newest first, with their items."""
     user_id = actor.require_user()
-    stmt = select(Order)
     if business_id is None:
-        stmt = stmt.where(Order.buyer_id == user_id)
-    else:
-        await get_business(session, business_id)
-        await require_role(session, actor, business_id, set(BusinessRole))
-        stmt = stmt.where(Order.business_id == business_id)
-    return await paginate(
-        session, _filtered(stmt, filters), params, options=(selectinload(Order.items),)
-    )
+        return await repository.page(session, params, filters, buyer_id=user_id)
+    await get_business(session, business_id)
+    await require_role(session, actor, business_id, set(BusinessRole))
+    return await repository.page(session, params, filters, business_id=business_id)
 
 
 async def record_payment_status(
@@ -103,8 +67,9 @@ async def view(session: AsyncSession, actor: Actor, order: Order) -> OrderOut:
 
 
 async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Order:
+    """An order the actor may see (`readable_order`: 401, 404), with its items loaded."""
     order = await readable_order(session, actor, order_id)
-    await session.refresh(order, ["items"])
+    await core_repository.refresh(session, order, "items")
     return order
 
 
@@ -127,17 +92,13 @@ async def set_notes(
             raise Forbidden("Not allowed")
         order.notes = notes
     order.updated_at = utcnow()
-    await session.flush()
+    await core_repository.flush(session)
     return await get_order(session, actor, order_id)
 
 
 async def history(
     session: AsyncSession, actor: Actor, order_id: uuid.UUID
 ) -> list[OrderStatusChange]:
+    """The order's status changes, oldest first (for whoever may see the order)."""
     await readable_order(session, actor, order_id)
-    rows = await session.scalars(
-        select(OrderStatusChange)
-        .where(OrderStatusChange.order_id == order_id)
-        .order_by(OrderStatusChange.created_at, OrderStatusChange.id)
-    )
-    return list(rows)
+    return await repository.history(session, order_id)

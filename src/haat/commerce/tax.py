@@ -17,12 +17,13 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Category
 from haat.commerce.models import TaxRate
-from haat.core.db import table_of, utcnow
+from haat.commerce.repository import tax_rates as repository
+from haat.core import repository as core_repository
+from haat.core.db import utcnow
 from haat.core.errors import NotFound
 from haat.identity.actor import Actor
 
@@ -53,12 +54,6 @@ def line_tax(subtotal_minor: int, rate_bp: int) -> int:
     return (subtotal_minor * rate_bp + 5_000) // 10_000
 
 
-_categories, _rates = table_of(Category), table_of(TaxRate)
-_ALL_RATES = select(_categories.c.id, _categories.c.parent_id, _rates.c.rate_bp).outerjoin(
-    _rates, _rates.c.category_id == _categories.c.id
-)
-
-
 class Taxable(Protocol):
     """What the GST rate depends on: a `Product`, or a row with these columns."""
 
@@ -76,13 +71,11 @@ class TaxTable:
         self.rates = rates
 
     @classmethod
-    async def load(cls, db: AsyncSession | AsyncConnection) -> TaxTable:
-        """Every category with its parent and rate, in one query (on a session, or on its
-        connection with no ORM work)."""
-        rows = await db.execute(_ALL_RATES)
+    async def load(cls, session: AsyncSession) -> TaxTable:
+        """Every category with its parent and rate, in one query with no ORM work."""
         parents: dict[uuid.UUID, uuid.UUID | None] = {}
         rates: dict[uuid.UUID, int] = {}
-        for category_id, parent_id, rate_bp in rows.all():
+        for category_id, parent_id, rate_bp in await repository.category_tree(session):
             parents[category_id] = parent_id
             if rate_bp is not None:
                 rates[category_id] = rate_bp
@@ -96,6 +89,8 @@ class TaxTable:
         return self.rate_bp(product.category_id)
 
     def rate_bp(self, category_id: uuid.UUID | None) -> int:
+        """The rate of ``category_id`` or of its nearest ancestor that has one, else
+        `DEFAULT_RATE_BP` (basis points)."""
         seen: set[uuid.UUID] = set()
         while category_id is not None and category_id not in seen:
             if category_id in self.rates:
@@ -107,12 +102,7 @@ class TaxTable:
 
 async def list_rates(session: AsyncSession) -> list[tuple[TaxRate, Category]]:
     """Every configured rate with its category, by category slug (public)."""
-    rows = await session.execute(
-        select(TaxRate, Category)
-        .join(Category, Category.id == TaxRate.category_id)
-        .order_by(Category.slug)
-    )
-    return [(rate, category) for rate, category in rows.all()]
+    return await repository.rates_with_categories(session)
 
 
 async def set_rate(
@@ -123,16 +113,16 @@ async def set_rate(
     it comes from. Applies to carts at once and to checkouts from now on; orders keep the rate
     they were placed with. Raises 401/403, and 404 for an unknown category."""
     actor.require_platform_admin()
-    category = await session.get(Category, category_id)
+    category = await repository.category(session, category_id)
     if category is None:
         raise NotFound("No such category")
-    rate = await session.scalar(select(TaxRate).where(TaxRate.category_id == category_id))
+    rate = await repository.rate_of(session, category_id)
     if rate is None:
         rate = TaxRate(category_id=category_id, rate_bp=rate_bp, source=source)
-        session.add(rate)
+        await core_repository.add(session, rate)
     else:
         rate.rate_bp, rate.source, rate.updated_at = rate_bp, source, utcnow()
-    await session.flush()
+        await core_repository.flush(session)
     return rate, category
 
 
@@ -140,19 +130,19 @@ async def remove_rate(session: AsyncSession, actor: Actor, category_id: uuid.UUI
     """Drop a category's own rate (platform admins): it then takes its parent's, or the
     standard rate. Idempotent."""
     actor.require_platform_admin()
-    await session.execute(delete(TaxRate).where(TaxRate.category_id == category_id))
+    await repository.delete_rate(session, category_id)
 
 
 async def seed_demo_rates(session: AsyncSession) -> int:
     """Give the demo's categories their GST rates (idempotent). Returns rows added."""
     added = 0
     for slug, rate in DEMO_RATES.items():
-        category = await session.scalar(select(Category).where(Category.slug == slug))
-        if category is None:
+        category = await repository.category_by_slug(session, slug)
+        if category is None or await repository.has_rate(session, category.id):
             continue
-        exists = await session.scalar(select(TaxRate.id).where(TaxRate.category_id == category.id))
-        if exists is None:
-            session.add(TaxRate(category_id=category.id, rate_bp=rate, source=SOURCE))
-            added += 1
-    await session.flush()
+        await core_repository.add(
+            session, TaxRate(category_id=category.id, rate_bp=rate, source=SOURCE), flush=False
+        )
+        added += 1
+    await core_repository.flush(session)
     return added

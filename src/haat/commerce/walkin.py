@@ -4,16 +4,16 @@ linked to the order, in the same transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from haat.catalog import stock
-from haat.catalog.models import Product, ProductStatus
+from haat.catalog.models import ProductStatus
 from haat.commerce.models import Order, OrderItem
 from haat.commerce.placing import next_order_numbers, open_order, order_item
+from haat.commerce.repository import orders as repository
 from haat.commerce.schemas import WalkInOrderIn
 from haat.commerce.tax import TaxTable
+from haat.core import repository as core_repository
 from haat.core.errors import Unprocessable
 from haat.customers.khata import record_entry
 from haat.customers.models import EntryKind
@@ -30,11 +30,9 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
     product of another business or mixed currencies, 409 when stock is short.
     """
     customer = await get_customer(session, actor, data.customer_id, write=True)
-    ids = [line.product_id for line in data.items]
-    found = await session.scalars(
-        select(Product).where(Product.id.in_(ids)).options(selectinload(Product.jewellery))
+    products = await repository.products_with_pricing(
+        session, [line.product_id for line in data.items]
     )
-    products = {p.id: p for p in found}
     taxes = await TaxTable.load(session)
     currencies: set[str] = set()
     items: list[OrderItem] = []
@@ -62,7 +60,7 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
     if len(currencies) != 1:
         raise Unprocessable("The products of one order must share a currency")
     (number,) = await next_order_numbers(session)
-    order = open_order(
+    order = await open_order(
         session,
         actor,
         items,
@@ -91,5 +89,5 @@ async def create_walk_in_order(session: AsyncSession, actor: Actor, data: WalkIn
                 description=f"Order {order.number}",
             ),
         )
-    await session.flush()
+    await core_repository.flush(session)
     return order

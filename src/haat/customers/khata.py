@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.businesses.models import Business
+from haat.businesses.service import business_names
 from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
 from haat.customers import balances
-from haat.customers.balances import effect, effect_column
-from haat.customers.models import Customer, EntryKind, KhataBalance, KhataEntry
+from haat.customers.balances import effect
+from haat.customers.models import Customer, KhataEntry
+from haat.customers.repository import entries as repository
+from haat.customers.repository import rollups
 from haat.customers.schemas import (
     BalanceOut,
     CustomerOut,
@@ -52,6 +50,8 @@ class ReversalOfReversal(Conflict):
 
 
 def entry_out(entry: KhataEntry, reversed_by_id: uuid.UUID | None = None) -> EntryOut:
+    """The API's view of an entry: its columns, its signed effect on the balance, and the
+    entry that reversed it (``reversed_by_id``), if any."""
     return EntryOut.model_validate(
         {
             **{c: getattr(entry, c) for c in EntryOut.model_fields if hasattr(entry, c)},
@@ -63,9 +63,7 @@ def entry_out(entry: KhataEntry, reversed_by_id: uuid.UUID | None = None) -> Ent
 
 async def business_currency(session: AsyncSession, business_id: uuid.UUID) -> str | None:
     """The currency of the business's khata (that of any entry), or None before the first."""
-    return await session.scalar(
-        select(KhataEntry.currency).where(KhataEntry.business_id == business_id).limit(1)
-    )
+    return await repository.business_currency(session, business_id)
 
 
 async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -> KhataEntry:
@@ -92,8 +90,7 @@ async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -
         business_id=customer.business_id,
         created_by_id=actor.user_id,
     )
-    session.add(entry)
-    await session.flush()
+    await repository.add(session, entry)
     await balances.apply(session, entry)
     return entry
 
@@ -101,7 +98,7 @@ async def record_entry(session: AsyncSession, actor: Actor, data: EntryCreate) -
 async def get_entry(session: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> KhataEntry:
     """An entry the actor may read. Raises 401, 404."""
     actor.require_user()
-    entry = await session.get(KhataEntry, entry_id)
+    entry = await repository.get(session, entry_id)
     if entry is None:
         raise NotFound("No such khata entry")
     await authorize(session, actor, entry.business_id, write=False, what="khata entry")
@@ -110,7 +107,7 @@ async def get_entry(session: AsyncSession, actor: Actor, entry_id: uuid.UUID) ->
 
 async def reversed_by(session: AsyncSession, entry_id: uuid.UUID) -> uuid.UUID | None:
     """The id of the entry that reversed ``entry_id``, if any."""
-    return await session.scalar(select(KhataEntry.id).where(KhataEntry.reverses_id == entry_id))
+    return await repository.reversed_by(session, entry_id)
 
 
 async def reverse_entry(
@@ -121,7 +118,7 @@ async def reverse_entry(
 
     Raises 401, 403, 404, 409 (already reversed, or the entry is itself a reversal).
     """
-    original = await session.get(KhataEntry, entry_id)
+    original = await repository.get(session, entry_id)
     if original is None:
         raise NotFound("No such khata entry")
     await authorize(session, actor, original.business_id, write=True, what="khata entry")
@@ -143,11 +140,8 @@ async def reverse_entry(
         reverses_id=original.id,
         created_by_id=actor.user_id,
     )
-    try:
-        async with session.begin_nested():  # a concurrent reversal of the same entry
-            session.add(reversal)
-    except IntegrityError:
-        raise AlreadyReversed() from None
+    if not await repository.add_reversal(session, reversal):
+        raise AlreadyReversed()  # a concurrent reversal of the same entry came first
     await balances.apply(session, reversal, original)
     return reversal
 
@@ -157,61 +151,33 @@ async def list_entries(
 ) -> tuple[list[KhataEntry], int]:
     """A customer's entries, newest first. Raises 401, 404."""
     customer = await get_customer(session, actor, customer_id)
-    stmt = (
-        select(KhataEntry)
-        .where(
-            KhataEntry.business_id == customer.business_id,
-            KhataEntry.customer_id == customer.id,
-        )
-        .order_by(KhataEntry.occurred_on.desc(), KhataEntry.created_at.desc(), KhataEntry.id.desc())
-    )
-    return await paginate(session, stmt, params)
+    return await repository.page_of_customer(session, customer.business_id, customer.id, params)
 
 
-async def reversal_links(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[Any, Any]:
+async def reversal_links(
+    session: AsyncSession, entry_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
     """``{original id: reversing entry id}`` for the given entries."""
     if not entry_ids:
         return {}
-    rows = await session.execute(
-        select(KhataEntry.reverses_id, KhataEntry.id).where(KhataEntry.reverses_id.in_(entry_ids))
-    )
-    return {original: reversal for original, reversal in rows.all()}
+    return await repository.reversal_links(session, entry_ids)
 
 
 async def balance_for(session: AsyncSession, actor: Actor, customer_id: uuid.UUID) -> BalanceOut:
     """The customer's balance and its parts, in minor units. Raises 401, 404."""
     customer = await get_customer(session, actor, customer_id)
-
-    def total(kind: EntryKind) -> Any:
-        return func.coalesce(
-            func.sum(case((KhataEntry.kind == kind, KhataEntry.amount_minor), else_=0)), 0
-        )
-
-    row = (
-        await session.execute(
-            select(
-                total(EntryKind.CREDIT),
-                total(EntryKind.PAYMENT),
-                total(EntryKind.ADJUSTMENT),
-                func.count(KhataEntry.id),
-                func.max(KhataEntry.occurred_on),
-                func.min(KhataEntry.currency),
-            ).where(
-                KhataEntry.business_id == customer.business_id,
-                KhataEntry.customer_id == customer.id,
-            )
-        )
-    ).one()
-    credits, payments, adjustments = int(row[0]), int(row[1]), int(row[2])
+    credits, payments, adjustments, entries, last_day, currency = await repository.totals(
+        session, customer.business_id, customer.id
+    )
     return BalanceOut(
         customer_id=customer.id,
-        currency=row[5],
+        currency=currency,
         balance_minor=credits - payments + adjustments,
         credits_minor=credits,
         payments_minor=payments,
         adjustments_minor=adjustments,
-        entries=int(row[3]),
-        last_entry_on=row[4],
+        entries=entries,
+        last_entry_on=last_day,
     )
 
 
@@ -224,12 +190,7 @@ async def balances_of(
     await authorize(session, actor, business_id, write=False)
     if not customer_ids:
         return {}
-    rows = await session.execute(
-        select(KhataBalance.customer_id, KhataBalance.balance_minor).where(
-            KhataBalance.business_id == business_id, KhataBalance.customer_id.in_(customer_ids)
-        )
-    )
-    return {customer_id: int(total) for customer_id, total in rows.all()}
+    return await rollups.balances_of(session, business_id, customer_ids)
 
 
 async def statement(
@@ -260,27 +221,11 @@ async def build_statement(
 ) -> StatementOut:
     """`statement` for a customer already authorized (by `statement`, or by a signed share
     link in `sharing.py`)."""
-    own = (KhataEntry.business_id == customer.business_id, KhataEntry.customer_id == customer.id)
+    business_id = customer.business_id
     opening = 0
     if date_from is not None:
-        opening = int(
-            await session.scalar(
-                select(func.coalesce(func.sum(effect_column()), 0)).where(
-                    *own, KhataEntry.occurred_on < date_from
-                )
-            )
-            or 0
-        )
-    stmt = select(KhataEntry).where(*own)
-    if date_from is not None:
-        stmt = stmt.where(KhataEntry.occurred_on >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(KhataEntry.occurred_on <= date_to)
-    entries = list(
-        await session.scalars(
-            stmt.order_by(KhataEntry.occurred_on, KhataEntry.created_at, KhataEntry.id)
-        )
-    )
+        opening = await repository.balance_before(session, business_id, customer.id, date_from)
+    entries = await repository.of_period(session, business_id, customer.id, date_from, date_to)
     running, lines = opening, []
     for e in entries:
         change = effect(e.kind, e.amount_minor)
@@ -314,4 +259,4 @@ async def build_statement(
 
 async def business_name(session: AsyncSession, business_id: uuid.UUID) -> str:
     """The business's display name (for statements and reminders)."""
-    return await session.scalar(select(Business.name).where(Business.id == business_id)) or ""
+    return (await business_names(session, [business_id])).get(business_id, "")

@@ -28,7 +28,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -78,13 +77,6 @@ class KhataEntry(IdMixin, Base):
         Index("ix_khata_entries_business_kind_day", "business_id", "kind", "occurred_on"),
         # An entry is reversed at most once.
         UniqueConstraint("reverses_id"),
-        # The (few) reversals of a business, for the summary.
-        Index(
-            "ix_khata_entries_business_reversals",
-            "business_id",
-            postgresql_where=text("reverses_id IS NOT NULL"),
-            sqlite_where=text("reverses_id IS NOT NULL"),
-        ),
         CheckConstraint(
             "amount_minor <> 0 AND (kind = 'adjustment' OR reverses_id IS NOT NULL "
             "OR amount_minor > 0)",
@@ -109,6 +101,15 @@ class KhataEntry(IdMixin, Base):
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+# The (few) reversals of a business, for the summary: a partial index, on the column itself.
+Index(
+    "ix_khata_entries_business_reversals",
+    KhataEntry.business_id,
+    postgresql_where=KhataEntry.reverses_id.is_not(None),
+    sqlite_where=KhataEntry.reverses_id.is_not(None),
+)
 
 
 class KhataBalance(Base):

@@ -28,6 +28,7 @@ def latest_allowed_day() -> date:
 
 
 def utc_today() -> date:
+    """Today's date in UTC (khata days, statements and the summary are UTC)."""
     return datetime.now(UTC).date()
 
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role, role_of
 from haat.core.errors import Conflict, NotFound
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
 from haat.customers.models import Customer
+from haat.customers.repository import customers as repository
 from haat.customers.schemas import CustomerCreate, CustomerUpdate
 from haat.identity.actor import Actor
 
@@ -62,7 +60,7 @@ async def get_customer(
 ) -> Customer:
     """A customer the actor may read (or, with ``write``, change). Raises 401, 403, 404."""
     actor.require_user()
-    customer = await session.get(Customer, customer_id)
+    customer = await repository.get(session, customer_id)
     if customer is None:
         raise NotFound("No such customer")
     await authorize(session, actor, customer.business_id, write=write)
@@ -72,20 +70,14 @@ async def get_customer(
 async def _phone_free(
     session: AsyncSession, business_id: uuid.UUID, phone: str, except_id: uuid.UUID | None = None
 ) -> None:
-    stmt = select(Customer.id).where(Customer.business_id == business_id, Customer.phone == phone)
-    if except_id is not None:
-        stmt = stmt.where(Customer.id != except_id)
-    if await session.scalar(stmt.limit(1)):
+    if await repository.phone_taken(session, business_id, phone, except_id):
         raise PhoneTaken()
 
 
 async def _flush_unique(session: AsyncSession) -> None:
     """Flush in a savepoint; a concurrent insert of the same phone becomes a 409."""
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise PhoneTaken() from None
+    if not await repository.flush_unique(session):
+        raise PhoneTaken()
 
 
 async def create_customer(session: AsyncSession, actor: Actor, data: CustomerCreate) -> Customer:
@@ -96,7 +88,7 @@ async def create_customer(session: AsyncSession, actor: Actor, data: CustomerCre
     await require_role(session, actor, data.business_id, WRITERS, platform_admin=False)
     await _phone_free(session, data.business_id, data.phone)
     customer = Customer(**data.model_dump(), created_by_id=actor.user_id)
-    session.add(customer)
+    await repository.add(session, customer)
     await _flush_unique(session)
     return customer
 
@@ -131,14 +123,8 @@ async def list_customers(
     actor.require_user()
     await get_business(session, business_id)
     await require_role(session, actor, business_id, READERS)
-    stmt = select(Customer).where(Customer.business_id == business_id)
-    if archived is not None:
-        stmt = stmt.where(Customer.archived == archived)
-    if search:
-        term = search.strip().lower()
-        digits = "".join(ch for ch in term if ch.isdigit())
-        clauses = [func.lower(Customer.name).contains(term, autoescape=True)]
-        if digits:
-            clauses.append(Customer.phone.contains(digits, autoescape=True))
-        stmt = stmt.where(or_(*clauses))
-    return await paginate(session, stmt.order_by(Customer.name, Customer.id), params)
+    term = search.strip().lower() if search else None
+    digits = "".join(ch for ch in term if ch.isdigit()) if term else None
+    return await repository.page(
+        session, business_id, params, name_part=term, phone_digits=digits, archived=archived
+    )

@@ -18,6 +18,7 @@ from haat.core.errors import NotFound
 from haat.core.security import keyed_hash
 from haat.customers.khata import build_statement
 from haat.customers.models import Customer
+from haat.customers.repository import customers as repository
 from haat.customers.schemas import StatementOut
 from haat.customers.service import get_customer
 from haat.identity.actor import Actor
@@ -47,7 +48,7 @@ async def shared_customer(session: AsyncSession, token: str, secret_key: str) ->
         customer_id = uuid.UUID(payload["c"])
     except (BadSignature, KeyError, TypeError, ValueError):
         raise NotFound("This statement link is not valid or has expired") from None
-    customer = await session.get(Customer, customer_id)
+    customer = await repository.get(session, customer_id)
     if customer is None or customer.archived:
         raise NotFound("This statement link is not valid or has expired")
     return customer

@@ -173,13 +173,13 @@ def render_pdf(statement: StatementOut) -> bytes:
         pdf.set_font("Helvetica", size=10)
         covered = None
 
-    def text(value: str, limit: int = 200) -> str:
+    def fit(value: str, limit: int = 200) -> str:
         value = printable(value, covered)
         return value if len(value) <= limit else value[: limit - 3] + "..."
 
     pdf.add_page()
     pdf.set_font_size(15)
-    pdf.cell(0, 9, text(f"Khata statement: {statement.business_name}"), new_y=YPos.NEXT)
+    pdf.cell(0, 9, fit(f"Khata statement: {statement.business_name}"), new_y=YPos.NEXT)
     pdf.set_x(15)
     pdf.set_font_size(10)
     customer = statement.customer
@@ -192,7 +192,7 @@ def render_pdf(statement: StatementOut) -> bytes:
         ("Period", period),
         ("Currency", statement.currency or "-"),
     ):
-        pdf.cell(0, 6, text(f"{label}: {value}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 6, fit(f"{label}: {value}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
     widths = (24, 24, 72, 30, 30)
@@ -221,7 +221,7 @@ def render_pdf(statement: StatementOut) -> bytes:
             (
                 line.occurred_on.isoformat(),
                 line.kind.value,
-                text(_details(line), 40),
+                fit(_details(line), 40),
                 _money(line.effect_minor, cur),
                 _money(line.balance_minor, cur),
             )
