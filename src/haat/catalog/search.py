@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# The assistant's repository narrows its own selects of products with the catalogue's
-# full-text expression (the catalogue's repository stays private to the catalogue).
+# The assistant narrows its own selects of products with the catalogue's full-text
+# expression: re-exported here, since the catalogue's repository is private to it.
 from haat.catalog.repository.search import apply_groups as apply_groups
 
 # Prefixes of the names the schema-drift check must not expect in the ORM models (FTS5 also

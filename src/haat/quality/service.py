@@ -51,6 +51,7 @@ class Photo:
 
     @classmethod
     def of(cls, image_id: uuid.UUID, position: int, row: PhotoGrade | None) -> Photo:
+        """The photo at ``position`` with its stored grade ``row`` (None: never graded)."""
         if row is None:
             return cls(image_id, position)
         return cls(image_id, position, row.grade, row.score, tuple(row.advice))
@@ -114,6 +115,7 @@ async def reader_language(session: AsyncSession, actor: Actor) -> str:
 
 
 def advice_out(codes: Sequence[str], language: str) -> list[AdviceOut]:
+    """Advice codes with their text in ``language``."""
     return [AdviceOut(code=code, text=advice_text(code, language)) for code in codes]
 
 
