@@ -7,13 +7,13 @@ import uuid
 from functools import partial
 
 import anyio.to_thread
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.service import get_business
 from haat.catalog.images import ProcessedImage, process_image
 from haat.catalog.models import Product, ProductImage, ProductStatus
 from haat.catalog.photo_quality import check_new_photo
+from haat.catalog.repository import images as repository
 from haat.catalog.service import get_product, load_for_edit, mark_revised
 from haat.core.errors import Conflict, NotFound
 from haat.core.storage import LocalStorage
@@ -48,21 +48,22 @@ async def add_image(
     queued, sent after the commit; it can never fail the upload.
     """
     product = await load_for_edit(session, actor, product_id)
-    count = await session.scalar(select(func.count()).where(ProductImage.product_id == product_id))
-    if (count or 0) >= MAX_IMAGES_PER_PRODUCT:
+    count = await repository.count(session, product_id)
+    if count >= MAX_IMAGES_PER_PRODUCT:
         raise Conflict(f"A product has at most {MAX_IMAGES_PER_PRODUCT} photos")
     processed, assessment = await anyio.to_thread.run_sync(
         partial(_process_and_grade, data, max_bytes=max_bytes, max_pixels=max_pixels)
     )
     business = await get_business(session, product.business_id)
     if product.status == ProductStatus.APPROVED and not business.requires_approval:
-        await check_new_photo(session, actor, product, count or 0, assessment)
+        await check_new_photo(session, actor, product, count, assessment)
     image_id = uuid.uuid4()
     key = f"products/{product_id}/{image_id}.{processed.extension}"
     thumb_key = f"products/{product_id}/{image_id}-thumb.{processed.extension}"
     await anyio.to_thread.run_sync(storage.save, key, processed.data)
     await anyio.to_thread.run_sync(storage.save, thumb_key, processed.thumbnail)
-    session.add(
+    await repository.add(
+        session,
         ProductImage(
             id=image_id,
             product_id=product_id,
@@ -71,11 +72,10 @@ async def add_image(
             content_type=processed.content_type,
             width=processed.width,
             height=processed.height,
-            position=count or 0,
+            position=count,
             alt_text=alt_text[:300],
-        )
+        ),
     )
-    await session.flush()
     grade = await record_grade(session, image_id, assessment)
     if jobs is not None:
         await queue_note(
@@ -89,7 +89,6 @@ async def add_image(
             language=await reader_language(session, actor),
         )
     await mark_revised(session, actor, product, business)
-    await session.flush()
     return await get_product(session, actor, product_id)
 
 
@@ -110,10 +109,9 @@ async def delete_image(
 ) -> None:
     """Remove a photo and its files (editors and admins of the product's business)."""
     await load_for_edit(session, actor, product_id)
-    image = await session.get(ProductImage, image_id)
+    image = await repository.get(session, image_id)
     if image is None or image.product_id != product_id:
         raise NotFound("No such image")
-    await session.delete(image)
-    await session.flush()
+    await repository.delete(session, image)
     storage.delete(image.path)
     storage.delete(image.thumbnail_path)

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from haat.businesses.models import Business
 from haat.core.db import Base, IdMixin, TimestampMixin, enum_type
@@ -175,3 +175,14 @@ class ProductJewellery(Base):
     gst_rate_bp: Mapped[int]
     gst_minor: Mapped[int] = mapped_column(BigInteger)
     priced_at: Mapped[datetime]
+
+
+# What a product's card or page shows beside its own columns, loaded with it (business and
+# category joined, images and jewellery pricing in one query each). Other domains' queries of
+# products for display (the assistant's) use it too.
+LOAD_FOR_DISPLAY = (
+    joinedload(Product.business),
+    joinedload(Product.category),
+    selectinload(Product.images),
+    selectinload(Product.jewellery),
+)

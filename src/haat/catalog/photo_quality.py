@@ -14,28 +14,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import anyio.to_thread
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.service import member_business_ids
-from haat.catalog.models import Product, ProductImage
+from haat.catalog.models import Product
+from haat.catalog.repository import images as images_repository
+from haat.catalog.repository import products as products_repository
 from haat.core.storage import LocalStorage
 from haat.identity.actor import Actor
 from haat.quality import service as quality
-from haat.quality.grading import MODEL_VERSION, Assessment, Grade, grade_image_bytes
-from haat.quality.models import PhotoGrade
+from haat.quality.grading import Assessment, Grade, grade_image_bytes
 from haat.quality.schemas import PhotoQualityOut, PhotoQualitySummary
 
 
 async def photos_of(session: AsyncSession, product_id: uuid.UUID) -> list[quality.Photo]:
     """The product's photos with their grades, by position."""
-    rows = await session.execute(
-        select(ProductImage.id, ProductImage.position, PhotoGrade)
-        .outerjoin(PhotoGrade, PhotoGrade.image_id == ProductImage.id)
-        .where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position, ProductImage.id)
-    )
-    return [quality.Photo.of(image_id, position, grade) for image_id, position, grade in rows]
+    images = await images_repository.positions(session, product_id)
+    grades = await quality.grades_for(session, (image_id for image_id, _ in images))
+    return [
+        quality.Photo.of(image_id, position, grades.get(image_id)) for image_id, position in images
+    ]
 
 
 async def require_minimum(
@@ -52,7 +50,7 @@ async def require_minimum(
     )
     if minimum is None:
         return
-    await session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
+    await products_repository.lock(session, product.id)
     photos = await photos_of(session, product.id)
     language = await quality.reader_language(session, actor)
     quality.check_minimum(photos, minimum, language, action=action)
@@ -113,17 +111,12 @@ async def images_to_grade(
     session: AsyncSession, *, everything: bool = False
 ) -> list[tuple[uuid.UUID, str]]:
     """(image id, storage key) of the photos whose grade is missing or from another model
-    version than `MODEL_VERSION` (every photo with ``everything``), oldest first."""
-    stmt = (
-        select(ProductImage.id, ProductImage.path)
-        .outerjoin(PhotoGrade, PhotoGrade.image_id == ProductImage.id)
-        .order_by(ProductImage.created_at, ProductImage.id)
-    )
-    if not everything:
-        stmt = stmt.where(
-            or_(PhotoGrade.image_id.is_(None), PhotoGrade.model_version != MODEL_VERSION)
-        )
-    return [(image_id, path) for image_id, path in await session.execute(stmt)]
+    version than `quality.grading.MODEL_VERSION` (every photo with ``everything``), oldest first."""
+    every = await images_repository.every_path(session)
+    if everything:
+        return every
+    current = await quality.graded_by_current_model(session)
+    return [(image_id, path) for image_id, path in every if image_id not in current]
 
 
 async def regrade_image(

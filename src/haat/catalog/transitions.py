@@ -1,26 +1,26 @@
 """Applying the product status machine of `workflow.py`.
 
-Each action checks the actor's role, the business's approval mode and the current status,
-then moves the status with a compare-and-set UPDATE (``... WHERE status = <seen>``), so two
-approvers acting at once give one transition and one 409 on every database.
+Each action checks the actor's role and the business's approval mode (`workflow.RULES`) and
+the current status, then moves the status through `workflow.PRODUCT_MACHINE`: a
+compare-and-set UPDATE (``... WHERE status = <seen>``), so two approvers acting at once give
+one transition and one 409 on every database, and a history row.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.service import get_business, require_role
 from haat.catalog.models import Product, ProductStatus
 from haat.catalog.photo_quality import require_minimum
-from haat.catalog.service import get_product, record_change
-from haat.catalog.workflow import TRANSITIONS, Approval, ProductAction
+from haat.catalog.service import get_product
+from haat.catalog.workflow import PRODUCT_MACHINE, RULES, Approval, ProductAction
+from haat.core import repository
 from haat.core.db import utcnow
-from haat.core.errors import Conflict, HaatError, InvalidTransition, Unprocessable
+from haat.core.errors import Conflict, HaatError, Unprocessable
 from haat.identity.actor import Actor
 
 # Actions that bring a product towards the public, and so need its photos at the minimum grade.
@@ -46,41 +46,27 @@ async def apply_action(
     approval is off and `publish` where it is on, and 409 `PhotosBelowMinimum` for `submit`,
     `publish` and `approve` when a photo is below the business's minimum grade.
     """
-    transition = TRANSITIONS[action]
+    rule = RULES[action]
     product = await get_product(session, actor, product_id, for_display=False)
     business = await get_business(session, product.business_id)
-    await require_role(
-        session, actor, business.id, transition.roles, platform_admin=transition.platform_admin
-    )
-    if transition.approval == Approval.REQUIRED and not business.requires_approval:
+    await require_role(session, actor, business.id, rule.roles, platform_admin=rule.platform_admin)
+    if rule.approval == Approval.REQUIRED and not business.requires_approval:
         raise ApprovalModeMismatch("This business publishes without approval; use publish")
-    if transition.approval == Approval.OFF and business.requires_approval:
+    if rule.approval == Approval.OFF and business.requires_approval:
         raise ApprovalModeMismatch("This business requires approval; use submit")
     seen = product.status
-    if seen not in transition.sources:
-        raise InvalidTransition(
-            f"Cannot {action.value} a product that is {seen.value}", current_status=seen.value
-        )
+    target = PRODUCT_MACHINE.transition(action, seen).moves[seen]
     if action in PHOTO_CHECKED:
         await require_minimum(session, actor, product, action.value)
-    values: dict[str, object] = {"status": transition.target, "updated_at": utcnow()}
+    values: dict[str, object] = {}
     if action == ProductAction.REJECT:
         values["rejection_reason"] = reason
-    if transition.target == ProductStatus.APPROVED:
+    if target == ProductStatus.APPROVED:
         values["rejection_reason"] = None
         values["published_at"] = product.published_at or utcnow()
-    result = await session.execute(
-        update(Product)
-        .where(Product.id == product_id, Product.status == seen)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    await PRODUCT_MACHINE.move(
+        session, product_id, seen, action, actor_id=actor.user_id, note=reason, values=values
     )
-    if cast(CursorResult[Any], result).rowcount != 1:
-        raise InvalidTransition(
-            f"The product changed while you were acting; it is no longer {seen.value}"
-        )
-    record_change(session, product, actor, action, seen, transition.target, reason)
-    await session.flush()
     return await get_product(session, actor, product_id)
 
 
@@ -121,7 +107,7 @@ async def apply_bulk(
     outcomes: list[BulkOutcome] = []
     for product_id in product_ids:
         try:
-            async with session.begin_nested():
+            async with repository.savepoint(session):
                 await apply_action(session, actor, product_id, action, reason)
         except HaatError as exc:
             outcomes.append(BulkOutcome(product_id, exc.code, exc.detail))

@@ -20,12 +20,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Metal
 from haat.core.errors import Unprocessable
 from haat.identity.actor import Actor
+from haat.pricing import repository
 from haat.pricing.models import MetalRate
 from haat.pricing.repricing import Repriced, reprice_metal
 from haat.pricing.schemas import MetalRateCreate
@@ -158,21 +158,20 @@ async def store_rates(
     metals = {r.metal for r in rates}
     existing: dict[tuple[Metal, date], MetalRate] = {}
     if metals:
-        stored = await session.scalars(select(MetalRate).where(MetalRate.metal.in_(metals)))
+        stored = await repository.of_metals(session, metals)
         existing = {(row.metal, row.as_of): row for row in stored}
     created = updated = 0
     for rate in rates:
         row = existing.get((rate.metal, rate.as_of))
         if row is None:
-            session.add(
-                MetalRate(
-                    metal=rate.metal,
-                    as_of=rate.as_of,
-                    rate_minor_per_g=rate.rate_minor_per_g,
-                    source=rate.source,
-                    created_by=created_by,
-                )
+            new = MetalRate(
+                metal=rate.metal,
+                as_of=rate.as_of,
+                rate_minor_per_g=rate.rate_minor_per_g,
+                source=rate.source,
+                created_by=created_by,
             )
+            await repository.add(session, new, flush=False)
             created += 1
         else:
             row.rate_minor_per_g, row.source = rate.rate_minor_per_g, rate.source

@@ -30,18 +30,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business, BusinessKind, BusinessRole
-from haat.businesses.service import get_business, require_role
-from haat.catalog.categories import subtree_ids
+from haat.businesses.service import require_role
+from haat.catalog import categories
+from haat.catalog import jewellery as catalog_jewellery
+from haat.catalog.jewellery import JewelleryPrice, JewellerySpec
 from haat.catalog.models import Metal, Product, ProductJewellery
-from haat.catalog.service import get_product, load_for_edit, mark_revised
+from haat.catalog.service import get_product, load_for_edit
 from haat.commerce.tax import line_tax
 from haat.core.db import utcnow
 from haat.core.errors import Conflict
 from haat.identity.actor import Actor
+from haat.pricing import repository
 from haat.pricing.models import CURRENCY, MetalRate
 
 JEWELLERY_GST_BP = 300
@@ -110,37 +112,41 @@ def price(
     return Breakdown(metal_value, making, JEWELLERY_GST_BP, gst)
 
 
+def at_rate(spec: JewellerySpec, rate: MetalRate) -> JewelleryPrice:
+    """The price of a piece of ``spec`` at ``rate``, with the rate it came from."""
+    result = price(
+        rate.rate_minor_per_g,
+        spec.weight_mg,
+        spec.purity,
+        making_charge_bp=spec.making_charge_bp,
+        making_charge_per_g_minor=spec.making_charge_per_g_minor,
+    )
+    return JewelleryPrice(
+        rate_minor_per_g=rate.rate_minor_per_g,
+        rate_as_of=rate.as_of,
+        rate_source=rate.source,
+        metal_value_minor=result.metal_value_minor,
+        making_charge_minor=result.making_charge_minor,
+        gst_rate_bp=result.gst_rate_bp,
+        gst_minor=result.gst_minor,
+    )
+
+
 def apply_rate(row: ProductJewellery, rate: MetalRate) -> Breakdown:
     """Price ``row`` at ``rate`` and store the breakdown and the rate on it (not the
     product's ``price_minor``, which the caller sets to the returned ``subtotal_minor``)."""
-    result = price(
-        rate.rate_minor_per_g,
-        row.weight_mg,
-        row.purity,
-        making_charge_bp=row.making_charge_bp,
-        making_charge_per_g_minor=row.making_charge_per_g_minor,
+    priced = at_rate(catalog_jewellery.spec_of(row), rate)
+    catalog_jewellery.write_price(row, priced, utcnow())
+    return Breakdown(
+        priced.metal_value_minor, priced.making_charge_minor, priced.gst_rate_bp, priced.gst_minor
     )
-    row.rate_minor_per_g = rate.rate_minor_per_g
-    row.rate_as_of = rate.as_of
-    row.rate_source = rate.source
-    row.metal_value_minor = result.metal_value_minor
-    row.making_charge_minor = result.making_charge_minor
-    row.gst_rate_bp = result.gst_rate_bp
-    row.gst_minor = result.gst_minor
-    row.priced_at = utcnow()
-    return result
 
 
 async def latest_rate(session: AsyncSession, metal: Metal, on: date | None = None) -> MetalRate:
     """The rate of ``metal`` in force on ``on`` (default today, UTC): the latest dated on or
     before it. Raises `NoMetalRate` (409) when there is none."""
     day = on or utcnow().date()
-    rate = await session.scalar(
-        select(MetalRate)
-        .where(MetalRate.metal == metal, MetalRate.as_of <= day)
-        .order_by(MetalRate.as_of.desc())
-        .limit(1)
-    )
+    rate = await repository.in_force(session, metal, day)
     if rate is None:
         raise NoMetalRate(
             f"No {metal.value} rate dated on or before {day} has been entered; a platform "
@@ -148,23 +154,6 @@ async def latest_rate(session: AsyncSession, metal: Metal, on: date | None = Non
             metal=metal.value,
         )
     return rate
-
-
-@dataclass(frozen=True)
-class JewellerySpec:
-    """What the seller states of a piece (validated by `haat.pricing.schemas.JewelleryIn`)."""
-
-    metal: Metal
-    purity: int
-    weight_mg: int
-    making_charge_bp: int | None
-    making_charge_per_g_minor: int | None
-
-
-def spec_of(row: ProductJewellery) -> JewellerySpec:
-    return JewellerySpec(
-        row.metal, row.purity, row.weight_mg, row.making_charge_bp, row.making_charge_per_g_minor
-    )
 
 
 async def product_with_jewellery(
@@ -186,9 +175,7 @@ async def pricing_offered(session: AsyncSession, product: Product, business: Bus
         return True
     if product.category_id is None:
         return False
-    tree = subtree_ids(JEWELLERY_CATEGORY_SLUG).subquery()
-    found = await session.scalar(select(tree.c.id).where(tree.c.id == product.category_id))
-    return found is not None
+    return await categories.in_subtree(session, product.category_id, JEWELLERY_CATEGORY_SLUG)
 
 
 async def set_jewellery(
@@ -209,31 +196,11 @@ async def set_jewellery(
             "its currency to INR first."
         )
     rate = await latest_rate(session, spec.metal)
-    row = await session.get(ProductJewellery, product_id)
-    before = spec_of(row) if row is not None else None
-    if row is None:
-        row = ProductJewellery(product_id=product_id)
-        session.add(row)
-    row.metal, row.purity, row.weight_mg = spec.metal, spec.purity, spec.weight_mg
-    row.making_charge_bp = spec.making_charge_bp
-    row.making_charge_per_g_minor = spec.making_charge_per_g_minor
-    result = apply_rate(row, rate)
-    changed = before != spec
-    if changed or product.price_minor != result.subtotal_minor:
-        product.price_minor = result.subtotal_minor
-        product.updated_at = utcnow()
-        await mark_revised(
-            session, actor, product, await get_business(session, product.business_id)
-        )
-    await session.flush()
+    await catalog_jewellery.set_spec(session, actor, product, spec, at_rate(spec, rate))
     return await get_product(session, actor, product_id)
 
 
 async def remove_jewellery(session: AsyncSession, actor: Actor, product_id: uuid.UUID) -> None:
     """Stop pricing the product from the metal rate (editors and admins); it keeps its last
     price as a fixed one. Idempotent; raises as `set_jewellery` does for access."""
-    await load_for_edit(session, actor, product_id)
-    row = await session.get(ProductJewellery, product_id)
-    if row is not None:
-        await session.delete(row)
-        await session.flush()
+    await catalog_jewellery.remove_spec(session, actor, product_id)

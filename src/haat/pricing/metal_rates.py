@@ -6,15 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.catalog.models import Metal, ProductJewellery
+from haat.catalog import jewellery as catalog_jewellery
+from haat.catalog.models import Metal
+from haat.core import repository as core_repository
 from haat.core.errors import Conflict, NotFound
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
 from haat.identity.actor import Actor
+from haat.pricing import repository
 from haat.pricing.models import MetalRate
 from haat.pricing.repricing import Repriced, current_rate, reprice_metal
 from haat.pricing.schemas import MetalRateCreate, MetalRateUpdate
@@ -28,20 +29,6 @@ class LastRateInUse(Conflict):
     code, title = "metal_rate_in_use", "Jewellery is priced from this metal's only rate"
 
 
-def rates_query(
-    metal: Metal | None, date_from: date | None, date_to: date | None
-) -> Select[MetalRate]:
-    """Rates of one metal (or all), dated within ``[date_from, date_to]``, newest first."""
-    stmt = select(MetalRate)
-    if metal is not None:
-        stmt = stmt.where(MetalRate.metal == metal)
-    if date_from is not None:
-        stmt = stmt.where(MetalRate.as_of >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(MetalRate.as_of <= date_to)
-    return stmt.order_by(MetalRate.as_of.desc(), MetalRate.metal)
-
-
 async def list_rates(
     session: AsyncSession,
     paging: PageParams,
@@ -50,11 +37,12 @@ async def list_rates(
     date_to: date | None = None,
 ) -> tuple[list[MetalRate], int]:
     """One page of rates (public), newest first; ``(rows, total)`` for `Page.of`."""
-    return await paginate(session, rates_query(metal, date_from, date_to), paging)
+    return await repository.page_of_rates(session, paging, metal, date_from, date_to)
 
 
 async def get_rate(session: AsyncSession, rate_id: uuid.UUID) -> MetalRate:
-    rate = await session.get(MetalRate, rate_id)
+    """The rate with this id; `NotFound` (404) otherwise."""
+    rate = await repository.get(session, rate_id)
     if rate is None:
         raise NotFound("No such metal rate")
     return rate
@@ -75,8 +63,8 @@ async def create_rate(
         created_by=user_id,
     )
     try:
-        async with session.begin_nested():
-            session.add(rate)
+        async with core_repository.savepoint(session):
+            await repository.add(session, rate)
     except IntegrityError:
         raise RateExists(
             f"A {data.metal.value} rate dated {data.as_of} already exists.",
@@ -107,16 +95,12 @@ async def delete_rate(session: AsyncSession, actor: Actor, rate_id: uuid.UUID) -
     actor.require_platform_admin()
     rate = await get_rate(session, rate_id)
     metal = rate.metal
-    await session.delete(rate)
-    await session.flush()
-    if await current_rate(session, metal) is None:
-        priced = await session.scalar(
-            select(ProductJewellery.product_id).where(ProductJewellery.metal == metal).limit(1)
+    await repository.delete(session, rate)
+    no_rate_left = await current_rate(session, metal) is None
+    if no_rate_left and await catalog_jewellery.any_priced_from(session, metal):
+        raise LastRateInUse(
+            f"Jewellery is priced from the only {metal.value} rate in force; enter the "
+            "right rate (or correct this one) instead of deleting it.",
+            metal=metal.value,
         )
-        if priced is not None:
-            raise LastRateInUse(
-                f"Jewellery is priced from the only {metal.value} rate in force; enter the "
-                "right rate (or correct this one) instead of deleting it.",
-                metal=metal.value,
-            )
     return await reprice_metal(session, metal)

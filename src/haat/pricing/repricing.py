@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.catalog.models import Metal, Product, ProductJewellery, ProductStatus
+from haat.catalog import jewellery as catalog_jewellery
+from haat.catalog.models import Metal
 from haat.commerce import cart
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
-from haat.pricing.jewellery import price
+from haat.pricing import repository
+from haat.pricing.jewellery import at_rate
 from haat.pricing.models import CURRENCY, MetalRate
 
 _BATCH = 1000
@@ -42,12 +43,7 @@ class Repriced:
 
 async def current_rate(session: AsyncSession, metal: Metal) -> MetalRate | None:
     """The rate of ``metal`` in force today (UTC), or None."""
-    return await session.scalar(
-        select(MetalRate)
-        .where(MetalRate.metal == metal, MetalRate.as_of <= utcnow().date())
-        .order_by(MetalRate.as_of.desc())
-        .limit(1)
-    )
+    return await repository.in_force(session, metal, utcnow().date())
 
 
 async def reprice_metal(session: AsyncSession, metal: Metal) -> Repriced:
@@ -55,57 +51,24 @@ async def reprice_metal(session: AsyncSession, metal: Metal) -> Repriced:
     force today, where its stored pricing came from another rate (value, date or source),
     and move the open cart lines of those products to the new price.
 
-    Bulk: one SELECT, then UPDATEs by primary key in batches of 1,000 and one UPDATE of the
-    cart lines. Returns the counts; does nothing when the metal has no rate. Flushes first,
-    never commits.
+    Bulk: one SELECT, then UPDATEs by primary key in batches of 1,000 (stored through
+    `haat.catalog.jewellery`) and one UPDATE of the cart lines per 1,000 products
+    (`haat.commerce.cart.follow_prices`). Returns the counts; does nothing when the metal
+    has no rate. Flushes first, never commits.
     """
-    await session.flush()
+    await core_repository.flush(session)
     rate = await current_rate(session, metal)
     if rate is None:
         return Repriced(metal, 0, 0)
-    stale = (
-        select(ProductJewellery)
-        .join(Product, Product.id == ProductJewellery.product_id)
-        .where(
-            ProductJewellery.metal == metal,
-            Product.status != ProductStatus.ARCHIVED,
-            (ProductJewellery.rate_minor_per_g != rate.rate_minor_per_g)
-            | (ProductJewellery.rate_as_of != rate.as_of)
-            | (ProductJewellery.rate_source != rate.source),
-        )
-        .execution_options(populate_existing=True)
+    stale = await catalog_jewellery.stale_specs(
+        session, metal, rate.rate_minor_per_g, rate.as_of, rate.source
     )
-    rows = list(await session.scalars(stale))
-    now = utcnow()
-    priced: list[dict[str, Any]] = []
-    prices: list[dict[str, Any]] = []
-    for row in rows:
-        result = price(
-            rate.rate_minor_per_g,
-            row.weight_mg,
-            row.purity,
-            making_charge_bp=row.making_charge_bp,
-            making_charge_per_g_minor=row.making_charge_per_g_minor,
-        )
-        priced.append(
-            {
-                "product_id": row.product_id,
-                "rate_minor_per_g": rate.rate_minor_per_g,
-                "rate_as_of": rate.as_of,
-                "rate_source": rate.source,
-                "metal_value_minor": result.metal_value_minor,
-                "making_charge_minor": result.making_charge_minor,
-                "gst_rate_bp": result.gst_rate_bp,
-                "gst_minor": result.gst_minor,
-                "priced_at": now,
-            }
-        )
-        prices.append({"id": row.product_id, "price_minor": result.subtotal_minor})
-    for start in range(0, len(rows), _BATCH):
-        await session.execute(update(ProductJewellery), priced[start : start + _BATCH])
-        await session.execute(update(Product), prices[start : start + _BATCH])
-    lines = await _follow_in_carts(session, [row.product_id for row in rows]) if rows else 0
-    return Repriced(metal, len(rows), lines)
+    await catalog_jewellery.store_prices(
+        session, [(product_id, at_rate(spec, rate)) for product_id, spec in stale]
+    )
+    product_ids = [product_id for product_id, _ in stale]
+    lines = await _follow_in_carts(session, product_ids) if product_ids else 0
+    return Repriced(metal, len(product_ids), lines)
 
 
 async def _follow_in_carts(session: AsyncSession, product_ids: list[uuid.UUID]) -> int:

@@ -16,15 +16,12 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Metal
 from haat.core.db import utcnow
 from haat.fx.seed import packaged_rates
-from haat.pricing.models import MetalRate
+from haat.pricing import repository
 from haat.pricing.repricing import reprice_metal
 
 CSV_NAME = "gold_monthly_usd_per_oz.csv"
@@ -69,10 +66,7 @@ async def seed_gold_rates(session: AsyncSession) -> int:
     """Store the seeded gold rates and return how many rows were new. Idempotent: a month
     that already has a gold rate (whatever its source) is left alone (``ON CONFLICT DO
     NOTHING``). Re-prices gold jewellery when the rate in force changed. Flushes only."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    count = select(func.count()).select_from(MetalRate).where(MetalRate.metal == Metal.GOLD)
-    before = int(await session.scalar(count) or 0)
+    before = await repository.count_of(session, Metal.GOLD)
     now = utcnow()
     rows = gold_rates()
     for start in range(0, len(rows), _BATCH):
@@ -89,9 +83,8 @@ async def seed_gold_rates(session: AsyncSession) -> int:
             }
             for as_of, paise in rows[start : start + _BATCH]
         ]
-        stmt = insert(MetalRate).values(values)
-        await session.execute(stmt.on_conflict_do_nothing(index_elements=["metal", "as_of"]))
-    added = int(await session.scalar(count) or 0) - before
+        await repository.insert_new(session, values)
+    added = await repository.count_of(session, Metal.GOLD) - before
     if added:
         await reprice_metal(session, Metal.GOLD)
     return added

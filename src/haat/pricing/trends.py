@@ -13,14 +13,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.catalog.models import Metal
 from haat.core.db import utcnow
 from haat.core.errors import NotFound
+from haat.pricing import repository
 from haat.pricing.jewellery import half_up
-from haat.pricing.models import MetalRate
 from haat.pricing.schemas import TrendOut, TrendPoint
 
 MAX_DAYS = 3660
@@ -36,19 +35,8 @@ async def trend(session: AsyncSession, metal: Metal, days: int) -> TrendOut:
     metal is dated on or before today."""
     today = utcnow().date()
     start = today - timedelta(days=days - 1)
-    opening = await session.scalar(
-        select(MetalRate)
-        .where(MetalRate.metal == metal, MetalRate.as_of <= start)
-        .order_by(MetalRate.as_of.desc())
-        .limit(1)
-    )
-    inside = list(
-        await session.scalars(
-            select(MetalRate)
-            .where(MetalRate.metal == metal, MetalRate.as_of > start, MetalRate.as_of <= today)
-            .order_by(MetalRate.as_of)
-        )
-    )
+    opening = await repository.in_force(session, metal, start)
+    inside = await repository.dated_within(session, metal, start, today)
     rows = ([opening] if opening is not None else []) + inside
     if not rows:
         raise NoRates(

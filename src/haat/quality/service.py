@@ -11,19 +11,17 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import BusinessRole
 from haat.businesses.service import get_business, require_role
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import Conflict
 from haat.identity.actor import Actor
-from haat.identity.models import User
+from haat.quality import repository
 from haat.quality.advice import advice_language, advice_text
-from haat.quality.grading import GRADE_RANK, Assessment, Grade
+from haat.quality.grading import GRADE_RANK, MODEL_VERSION, Assessment, Grade
 from haat.quality.models import PhotoGrade, PhotoQualityPolicy
 from haat.quality.schemas import (
     AdviceOut,
@@ -53,6 +51,7 @@ class Photo:
 
     @classmethod
     def of(cls, image_id: uuid.UUID, position: int, row: PhotoGrade | None) -> Photo:
+        """The photo at ``position`` with its stored grade ``row`` (None: never graded)."""
         if row is None:
             return cls(image_id, position)
         return cls(image_id, position, row.grade, row.score, tuple(row.advice))
@@ -65,10 +64,10 @@ async def record_grade(
 
     The image must exist (the row references it). Flushes; never commits.
     """
-    row = await session.get(PhotoGrade, image_id)
+    row = await repository.get_grade(session, image_id)
     if row is None:
         row = PhotoGrade(image_id=image_id)
-        session.add(row)
+        await repository.add_grade(session, row)
     row.score = assessment.score
     row.grade = assessment.grade
     row.factors = [
@@ -78,7 +77,7 @@ async def record_grade(
     row.advice = list(assessment.advice)
     row.model_version = assessment.model_version
     row.graded_at = utcnow()
-    await session.flush()
+    await core_repository.flush(session)
     return row
 
 
@@ -89,8 +88,13 @@ async def grades_for(
     ids = list(image_ids)
     if not ids:
         return {}
-    rows = await session.scalars(select(PhotoGrade).where(PhotoGrade.image_id.in_(ids)))
-    return {row.image_id: row for row in rows}
+    return {row.image_id: row for row in await repository.grades(session, ids)}
+
+
+async def graded_by_current_model(session: AsyncSession) -> set[uuid.UUID]:
+    """Ids of the images whose stored grade comes from the current `MODEL_VERSION` (the
+    others, and images never graded, are due for grading)."""
+    return await repository.graded_with(session, MODEL_VERSION)
 
 
 async def minimum_grades(
@@ -100,24 +104,18 @@ async def minimum_grades(
     ids = list(set(business_ids))
     if not ids:
         return {}
-    rows = await session.execute(
-        select(PhotoQualityPolicy.business_id, PhotoQualityPolicy.minimum_grade).where(
-            PhotoQualityPolicy.business_id.in_(ids)
-        )
-    )
-    return {business_id: grade for business_id, grade in rows.all()}
+    return await repository.minimum_grades(session, ids)
 
 
 async def reader_language(session: AsyncSession, actor: Actor) -> str:
     """The language advice is shown in: the signed-in user's preferred one, else English."""
     if actor.user_id is None:
         return "en"
-    return advice_language(
-        await session.scalar(select(User.preferred_language).where(User.id == actor.user_id))
-    )
+    return advice_language(await repository.preferred_language(session, actor.user_id))
 
 
 def advice_out(codes: Sequence[str], language: str) -> list[AdviceOut]:
+    """Advice codes with their text in ``language``."""
     return [AdviceOut(code=code, text=advice_text(code, language)) for code in codes]
 
 
@@ -208,7 +206,7 @@ async def get_policy(session: AsyncSession, actor: Actor, business_id: uuid.UUID
     """The business's minimum grade (its members, platform admins). 401/403/404."""
     await get_business(session, business_id)
     await require_role(session, actor, business_id, set(BusinessRole))
-    return _policy_out(business_id, await session.get(PhotoQualityPolicy, business_id))
+    return _policy_out(business_id, await repository.get_policy(session, business_id))
 
 
 async def set_policy(
@@ -225,34 +223,9 @@ async def set_policy(
     user_id = actor.require_user()
     await require_role(session, actor, business_id, {BusinessRole.ADMIN})
     if minimum is None:
-        await session.execute(
-            delete(PhotoQualityPolicy).where(PhotoQualityPolicy.business_id == business_id)
-        )
+        await repository.delete_policy(session, business_id)
         return _policy_out(business_id, None)
-    now = utcnow()
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(PhotoQualityPolicy).values(
-        business_id=business_id,
-        minimum_grade=Grade(minimum),
-        updated_by_id=user_id,
-        created_at=now,
-        updated_at=now,
-    )
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["business_id"],
-            set_={
-                "minimum_grade": stmt.excluded.minimum_grade,
-                "updated_by_id": stmt.excluded.updated_by_id,
-                "updated_at": stmt.excluded.updated_at,
-            },
-        )
-    )
-    row = await session.scalar(
-        select(PhotoQualityPolicy)
-        .where(PhotoQualityPolicy.business_id == business_id)
-        .execution_options(populate_existing=True)
-    )
+    row = await repository.put_policy(session, business_id, Grade(minimum), user_id, utcnow())
     return _policy_out(business_id, row)
 
 

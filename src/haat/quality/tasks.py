@@ -18,6 +18,7 @@ from haat.core.db import Database, session_scope, utcnow
 from haat.core.storage import LocalStorage
 from haat.core.tasks import JobRunner, TaskContext, enqueue, task
 from haat.identity.actor import Actor
+from haat.quality import repository
 from haat.quality.models import NoteStatus, PhotoGrade
 from haat.quality.provider import configured, request_note
 
@@ -63,7 +64,7 @@ async def craftsmanship_note(
     raise (the job is then marked failed). A photo deleted meanwhile is skipped."""
     key = uuid.UUID(image_id)
     async with ctx.db.session() as session:
-        if await session.get(PhotoGrade, key) is None:
+        if await repository.get_grade(session, key) is None:
             return {"image_id": image_id, "skipped": "the photo was deleted"}
     storage = LocalStorage(ctx.settings.upload_dir, ctx.settings.media_url)
     try:
@@ -88,7 +89,7 @@ async def _store(
     error: str | None = None,
 ) -> None:
     async with session_scope(db) as session:
-        row = await session.get(PhotoGrade, image_id)
+        row = await repository.get_grade(session, image_id)
         if row is None:
             return
         row.note_status, row.note_updated_at = status, utcnow()
