@@ -10,15 +10,9 @@ from importlib.resources import files
 
 import pytest
 
-from haat.demo.catalog_content import (
-    STATUSES,
-    ClusterRow,
-    ProductSpec,
-    cluster_code,
-    craft_products,
-    diamond_products,
-    load_clusters,
-)
+from haat.demo.catalog_content import cluster_code, craft_products, load_clusters
+from haat.demo.diamonds import diamond_products
+from haat.demo.specs import STATUSES, ClusterRow, ProductSpec
 
 # India's bounding box, degrees (mainland plus islands, generously rounded).
 LAT_RANGE = (6.0, 37.5)

@@ -1,5 +1,5 @@
-"""Content of the demo marketplace, as pure functions: craft clusters and their products, and
-loose diamonds from the diamonds data set.
+"""Content of the demo marketplace, as pure functions: craft clusters and their products
+(loose diamonds are in `diamonds.py`).
 
 No database and no HTTP: these functions read the data packaged in `haat/demo/data/` (sources
 and licences in its README) and return plain frozen dataclasses that the demo loader turns into
@@ -10,69 +10,17 @@ Money is integer minor units (`price_minor`) with an ISO 4217 `currency`.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import random
 import re
-import zlib
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from haat.demo import craft_vocabulary as vocab
+from haat.demo.specs import AttributeValue, ClusterRow, ProductSpec, status_for
 
-AttributeValue = str | int | float | bool
-
-STATUSES = ("draft", "pending_approval", "approved", "rejected", "unpublished", "archived")
-# Share of products per status, in percent; sums to 100.
-STATUS_MIX: tuple[tuple[str, int], ...] = (
-    ("approved", 70),
-    ("pending_approval", 10),
-    ("draft", 8),
-    ("rejected", 5),
-    ("unpublished", 4),
-    ("archived", 3),
-)
 _PURITY = {"gold": 916, "silver": 925, "platinum": 950}  # parts per thousand
 _KARAT = {916: "22K", 750: "18K", 585: "14K"}
-
-
-@dataclass(frozen=True)
-class ClusterRow:
-    """One artisan craft cluster from `craft_clusters.csv`; coordinates in decimal degrees."""
-
-    name: str
-    town: str
-    state: str
-    craft: str
-    category: str
-    materials: list[str]
-    gi_tag: bool
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True)
-class ProductSpec:
-    """A demo product, ready to be created in a business's catalogue.
-
-    `price_minor` is in minor units of `currency` (paise for INR, cents for USD). `attributes` is
-    flat: str -> str | int | float | bool. `status_hint` is one of `STATUSES`; `rejection_reason`
-    is set only when it is "rejected".
-    """
-
-    title: str
-    description: str
-    category: str
-    subcategory: str
-    price_minor: int
-    currency: str
-    sku: str
-    stock_quantity: int
-    attributes: dict[str, AttributeValue]
-    status_hint: str
-    rejection_reason: str | None = None
-
 
 # ---------------------------------------------------------------- clusters
 
@@ -167,7 +115,7 @@ def craft_products(cluster: ClusterRow) -> list[ProductSpec]:
         if len(palette) > 1 and ptype.kind != "painting":
             title += f", {colour}"
         sku = f"{code}-{ptype.code}-{index:03d}"
-        status, reason = _status(sku, _reason_pool(cluster.category, ptype.kind))
+        status, reason = status_for(sku, _reason_pool(cluster.category, ptype.kind))
         products.append(
             ProductSpec(
                 title=title,
@@ -435,101 +383,3 @@ def _reason_pool(category: str, kind: str) -> tuple[str, ...]:
     elif kind == "jewellery":
         extra = vocab.REJECTION_REASONS["jewellery"]
     return vocab.REJECTION_REASONS["any"] + extra
-
-
-def _status(key: str, reasons: tuple[str, ...]) -> tuple[str, str | None]:
-    """Status hint from a stable hash of `key`, following STATUS_MIX; a reason if rejected."""
-    bucket = zlib.crc32(key.encode()) % 100
-    status = STATUS_MIX[0][0]
-    for candidate, share in STATUS_MIX:
-        if bucket < share:
-            status = candidate
-            break
-        bucket -= share
-    if status != "rejected":
-        return status, None
-    return status, reasons[zlib.crc32(f"{key}:reason".encode()) % len(reasons)]
-
-
-# ---------------------------------------------------------------- diamonds
-
-_DIAMOND_COLUMNS = ("carat", "cut", "color", "clarity", "depth", "table", "price", "x", "y", "z")
-
-
-@cache
-def _clean_diamond_rows() -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """(1-based data row number, raw values) of `diamonds.csv.gz`, header excluded, without
-    rows that have a zero dimension and without exact repeats of an earlier row."""
-    raw = (files("haat.demo") / "data" / "diamonds.csv.gz").read_bytes()
-    reader = csv.reader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
-    header = tuple(next(reader))
-    if header != _DIAMOND_COLUMNS:
-        raise ValueError(f"unexpected diamonds.csv.gz header: {header}")
-    seen: set[tuple[str, ...]] = set()
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for number, values in enumerate(reader, start=1):
-        row = tuple(values)
-        if any(float(v) == 0 for v in row[7:10]) or row in seen:
-            continue
-        seen.add(row)
-        rows.append((number, row))
-    return tuple(rows)
-
-
-def diamond_products(limit: int = 2000) -> list[ProductSpec]:
-    """Loose round diamonds from the diamonds data set, as USD products, in file order.
-
-    Rows with a zero x, y or z and exact duplicate rows are dropped; the remaining stones are
-    shuffled with a fixed seed and the first `limit` are kept (so a smaller limit gives a subset
-    of a larger one, and the picks span the whole price range). `price_minor` is the data set's
-    USD price x 100 (cents); the SKU is `DIA-` and the 1-based data row number (header not
-    counted). Raises ValueError for a negative limit.
-    """
-    if limit < 0:
-        raise ValueError("limit must be >= 0")
-    rows = _clean_diamond_rows()
-    order = list(range(len(rows)))
-    random.Random(42).shuffle(order)
-    picked = sorted(order[:limit])
-    return [_diamond(*rows[i]) for i in picked]
-
-
-def _diamond(number: int, row: tuple[str, ...]) -> ProductSpec:
-    values = dict(zip(_DIAMOND_COLUMNS, row, strict=True))
-    carat = float(values["carat"])
-    x, y, z = (float(values[axis]) for axis in "xyz")
-    depth, table = float(values["depth"]), float(values["table"])
-    cut, color, clarity = values["cut"], values["color"], values["clarity"]
-    sku = f"DIA-{number:06d}"
-    status, reason = _status(sku, vocab.REJECTION_REASONS["diamond"])
-    description = (
-        f"A loose round brilliant diamond of {carat:.2f} carat, graded {cut} cut, {color} "
-        f"colour and {clarity} clarity. It measures {x:.2f} x {y:.2f} x {z:.2f} mm, with a "
-        f"total depth of {depth:g}% and a table of {table:g}%. The stone is sold without a "
-        "laboratory grading report."
-    )
-    return ProductSpec(
-        title=f"{carat:.2f} ct {cut} cut round diamond, {color} colour, {clarity} clarity",
-        description=description,
-        category="Jewellery",
-        subcategory="Loose diamonds",
-        price_minor=int(values["price"]) * 100,
-        currency="USD",
-        sku=sku,
-        stock_quantity=1,
-        attributes={
-            "carat": carat,
-            "cut": cut,
-            "color": color,
-            "clarity": clarity,
-            "depth_pct": depth,
-            "table_pct": table,
-            "x_mm": x,
-            "y_mm": y,
-            "z_mm": z,
-            "shape": "round",
-            "certified": False,
-        },
-        status_hint=status,
-        rejection_reason=reason,
-    )

@@ -8,13 +8,12 @@ written here: the price is the rate in force (the real monthly series seeded by
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from haat.catalog.models import Metal, ProductJewellery
-from haat.demo.catalog_content import ProductSpec
-from haat.pricing.jewellery import apply_rate, price
-from haat.pricing.models import MetalRate
+from haat.catalog.jewellery import JewellerySpec
+from haat.catalog.models import Metal
+from haat.demo.specs import ProductSpec
+from haat.pricing.jewellery import price
 
 
 @dataclass(frozen=True)
@@ -132,15 +131,12 @@ def gold_specs(rate_minor_per_g: int) -> list[ProductSpec]:
     return specs
 
 
-def jewellery_row(product_id: uuid.UUID, piece: GoldPiece, rate: MetalRate) -> ProductJewellery:
-    """The pricing row of ``piece`` (created as ``product_id``) at ``rate``."""
-    row = ProductJewellery(
-        product_id=product_id,
+def jewellery_spec(piece: GoldPiece) -> JewellerySpec:
+    """What ``piece``'s tag states, as the catalogue stores it."""
+    return JewellerySpec(
         metal=Metal.GOLD,
         purity=piece.purity,
         weight_mg=piece.weight_mg,
         making_charge_bp=piece.making_charge_bp,
         making_charge_per_g_minor=piece.making_charge_per_g_minor,
     )
-    apply_rate(row, rate)
-    return row
