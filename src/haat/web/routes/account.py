@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 
-from haat.core.deps import ClientIp, DbSession, provided
-from haat.core.errors import HaatError
+from haat.core.deps import ClientIp, DbSession
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.core.phone import normalize_e164
+from haat.identity.auth import Identity, Otp
 from haat.identity.models import User
-from haat.identity.otp import OtpService
 from haat.identity.schemas import MePatch, RegisterIn
 from haat.identity.service import IdentityService
-from haat.web import prices
+from haat.web import prices, refusals
 from haat.web.forms import validate
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -34,25 +33,12 @@ Text = Annotated[str, Form(max_length=500)]
 OptionalText = Annotated[str, Form(max_length=500)]
 
 
-def _identity(request: Request) -> IdentityService:
-    return provided(IdentityService)(request)
-
-
-def _otp(request: Request) -> OtpService:
-    return provided(OtpService)(request)
-
-
-async def _signed_in(viewer: Viewer, session: DbSession, user: User, next_url: str) -> Response:
-    family = await _identity(viewer.request).open_page_session(session, user)
+async def _signed_in(
+    viewer: Viewer, session: DbSession, identity: IdentityService, user: User, next_url: str
+) -> Response:
+    family = await identity.open_page_session(session, user)
     start_session(viewer.request, user, family)
     return RedirectResponse(safe_next(next_url), status_code=303)
-
-
-async def _refused(viewer: Viewer, session: DbSession, exc: HaatError) -> str:
-    """Undo the request's writes (unless the error keeps them) and say why."""
-    if not exc.keep_changes:
-        await session.rollback()
-    return error_message(viewer, exc.code, exc.detail, exc.status)
 
 
 @router.get("/login")
@@ -65,19 +51,23 @@ async def login(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    identity: Identity,
     identifier: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=128)] = "",
     next: OptionalText = "/",
 ) -> Response:
-    try:
-        user = await _identity(viewer.request).authenticate(session, identifier, password, ip)
-    except HaatError as exc:
-        error = await _refused(viewer, session, exc)
-        context = {"next": safe_next(next), "error": error, "identifier": identifier}
+    async with refusals.caught(viewer, session) as refused:
+        user = await identity.authenticate(session, identifier, password, ip)
+    if refused:
+        context = {"next": safe_next(next), "error": refused.message, "identifier": identifier}
         return render(
-            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/login.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
-    return await _signed_in(viewer, session, user, next)
+    return await _signed_in(viewer, session, identity, user, next)
 
 
 @router.post("/login/otp")
@@ -85,6 +75,7 @@ async def otp_request(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    otp: Otp,
     phone: Annotated[str, Form(max_length=32)] = "",
     next: OptionalText = "/",
 ) -> Response:
@@ -95,12 +86,16 @@ async def otp_request(
     except ValueError:
         context["otp_error"] = viewer.gettext("This is not a valid phone number.")
         return render(viewer, "account/login.html", context, status_code=422)
-    try:
-        await _otp(viewer.request).request_code(session, e164, ip)
-    except HaatError as exc:
-        context["otp_error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        await otp.request_code(session, e164, ip)
+    if refused:
+        context["otp_error"] = refused.message
         return render(
-            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/login.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
     return render(viewer, "account/otp.html", {"next": safe_next(next), "phone": e164})
 
@@ -110,6 +105,8 @@ async def otp_verify(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    otp: Otp,
+    identity: Identity,
     phone: Annotated[str, Form(max_length=32)] = "",
     code: Annotated[str, Form(max_length=12)] = "",
     next: OptionalText = "/",
@@ -122,15 +119,18 @@ async def otp_verify(
         context = {"next": safe_next(next), "phone": phone}
         context["error"] = viewer.gettext("The code is wrong or has expired.")
         return render(viewer, "account/otp.html", context, status_code=422)
-    try:
-        user = await _otp(viewer.request).verify(session, e164, code.strip(), ip)
-    except HaatError as exc:
-        context = {"next": safe_next(next), "phone": e164}
-        context["error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        user = await otp.verify(session, e164, code.strip(), ip)
+    if refused:
+        context = {"next": safe_next(next), "phone": e164, "error": refused.message}
         return render(
-            viewer, "account/otp.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/otp.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
-    return await _signed_in(viewer, session, user, next)
+    return await _signed_in(viewer, session, identity, user, next)
 
 
 @router.get("/signup")
@@ -143,6 +143,7 @@ async def signup(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    identity: Identity,
     full_name: Text = "",
     email: Text = "",
     phone: Text = "",
@@ -160,22 +161,26 @@ async def signup(
     if body is None:
         context["error"] = error_message(viewer, "validation_error", "", 422)
         return render(viewer, "account/signup.html", context, status_code=422)
-    try:
-        user = await _identity(viewer.request).register(session, body, ip)
-    except HaatError as exc:
-        context["error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        user = await identity.register(session, body, ip)
+    if refused:
+        context["error"] = refused.message
         return render(
-            viewer, "account/signup.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/signup.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
     viewer.flash(viewer.gettext("Welcome to Haat! Your account is ready."))
-    return await _signed_in(viewer, session, user, "/")
+    return await _signed_in(viewer, session, identity, user, "/")
 
 
 @router.post("/logout")
-async def logout(viewer: CurrentViewer, session: DbSession) -> Response:
+async def logout(viewer: CurrentViewer, session: DbSession, identity: Identity) -> Response:
     family = end_session(viewer.request)
     if family is not None:
-        await _identity(viewer.request).close_page_session(session, family)
+        await identity.close_page_session(session, family)
     return RedirectResponse("/", status_code=303)
 
 
@@ -183,6 +188,7 @@ async def logout(viewer: CurrentViewer, session: DbSession) -> Response:
 async def change_currency(
     viewer: CurrentViewer,
     session: DbSession,
+    identity: Identity,
     currency: Annotated[str, Form(max_length=3)] = "",
     next: OptionalText = "/",
 ) -> Response:
@@ -191,7 +197,7 @@ async def change_currency(
     if currency in prices.DISPLAY_CURRENCIES:
         if viewer.user is not None:
             patch = MePatch(currency=currency)
-            await _identity(viewer.request).update_me(session, viewer.user.id, patch)
+            await identity.update_me(session, viewer.user.id, patch)
         else:
             prices.remember_currency(viewer, currency)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -201,6 +207,7 @@ async def change_currency(
 async def change_language(
     viewer: CurrentViewer,
     session: DbSession,
+    identity: Identity,
     language: Annotated[str, Form(max_length=8)] = "en",
     next: OptionalText = "/",
 ) -> Response:
@@ -208,7 +215,7 @@ async def change_language(
     if language in SUPPORTED_LANGUAGES:
         if viewer.user is not None:
             patch = MePatch(preferred_language=language)
-            await _identity(viewer.request).update_me(session, viewer.user.id, patch)
+            await identity.update_me(session, viewer.user.id, patch)
         else:
             remember_language(viewer.request, language)
     return RedirectResponse(safe_next(next), status_code=303)
