@@ -5,18 +5,28 @@ format sniffed from the bytes, pixel limit, metadata stripped), stored in a priv
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 import anyio
 
 from haat.catalog.images import process_image
 from haat.chat.models import Message
-from haat.chat.service import ImageUpload
 from haat.config import Settings
 from haat.core.errors import NotFound
 from haat.core.storage import LocalStorage
 
 MAX_SIDE = 1600
 THUMB_SIDE = 320
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """A processed chat image, stored, ready for its message (`store_image`)."""
+
+    key: str
+    content_type: str
+    width: int
+    height: int
 
 
 def chat_storage(settings: Settings) -> LocalStorage:
@@ -59,7 +69,7 @@ async def store_image(
 
 def read_image(settings: Settings, message: Message, *, thumbnail: bool) -> bytes:
     """The stored image (or thumbnail) bytes of ``message``, whose access the caller has
-    checked (`haat.chat.service.message_image`). Raises 404 when the file is gone."""
+    checked (`haat.chat.messages.message_image`). Raises 404 when the file is gone."""
     if message.image_key is None:
         raise NotFound("No such image")
     key = thumbnail_key(message.image_key) if thumbnail else message.image_key

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from haat.chat.conversations import ConversationRow
 from haat.chat.models import Message
 from haat.chat.schemas import ConversationOut, MessageOut, TranslationOut
-from haat.chat.service import ConversationRow
 
 
 def image_url(message: Message) -> str | None:

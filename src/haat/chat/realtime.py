@@ -26,7 +26,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -34,11 +35,14 @@ import jwt
 import socketio
 from fastapi import Depends
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from haat.chat import service
+from haat.chat.conversations import ConversationNotFound, get_conversation, participant_languages
 from haat.chat.language import detect_language
+from haat.chat.messages import messages_of, store_message
 from haat.chat.models import Message
 from haat.chat.present import message_payload
+from haat.chat.reads import mark_read
 from haat.chat.translation import TranslationService
 from haat.config import Settings
 from haat.core.db import Database, session_scope
@@ -47,9 +51,11 @@ from haat.core.errors import HaatError, TooManyRequests
 from haat.core.ratelimit import RateLimiter
 from haat.core.security import decode_access_token
 from haat.identity.actor import Actor
-from haat.identity.models import PlatformRole, User
+from haat.identity.models import PlatformRole
+from haat.identity.service import get_user
 
 log = logging.getLogger("haat.chat.realtime")
+MAX_MISSED = 100  # messages caught up per join (``more``: join again from the last one)
 
 
 def channel(redis_url: str) -> str:
@@ -141,8 +147,8 @@ class ChatHub:
         self.spawn(self.publish(message))
 
     async def _translate(self, message: Message) -> None:
-        async with self.db.session(write=False) as session:
-            languages = await service.participant_languages(session, message.conversation_id)
+        async with session_scope(self.db, write=False) as session:
+            languages = await participant_languages(session, message.conversation_id)
         targets = sorted(lang for lang in languages if lang != message.language)
         results = await asyncio.gather(
             *(
@@ -170,168 +176,187 @@ class ChatHub:
 
     # -- events -------------------------------------------------------------------------------
 
+    def _register(self) -> None:
+        """The server's event handlers (module doc), one method each."""
+        handlers = {
+            "connect": self.on_connect,
+            "disconnect": self.on_disconnect,
+            "join": self.on_join,
+            "leave": self.on_leave,
+            "send": self.on_send,
+            "read": self.on_read,
+            "typing": self.on_typing,
+        }
+        for event, handler in handlers.items():
+            self.sio.on(event, handler)
+
     async def _actor(self, sid: str) -> tuple[Actor, str]:
+        """A new `Actor` for this event (its memberships load at most once, for this event
+        only) and the user's language, from the connection's session."""
         data = await self.sio.get_session(sid)
         actor = Actor(user_id=uuid.UUID(data["user_id"]), platform_role=PlatformRole(data["role"]))
         return actor, data["lang"]
 
-    def _in_room(self, sid: str, conversation_id: uuid.UUID) -> bool:
+    async def _joined_actor(self, sid: str, data: Any) -> tuple[Actor, uuid.UUID]:
+        """The event's actor and conversation, which this connection must have joined (the
+        participant check was made then): `ConversationNotFound` otherwise."""
+        actor, _ = await self._actor(sid)
+        conversation_id = _uuid(data)
         # The server's own `rooms(sid)` walks every room of the process; this is one lookup.
-        return conversation_id in self._joined.get(sid, ())
+        if conversation_id not in self._joined.get(sid, ()):
+            raise ConversationNotFound("Join the conversation first")
+        return actor, conversation_id
 
-    def _register(self) -> None:
-        sio = self.sio
+    @asynccontextmanager
+    async def _send_scope(self) -> AsyncIterator[AsyncSession]:
+        """The unit of work of one socket send. On PostgreSQL the send is one statement
+        (`haat.chat.repository.messages.store_message`), run autocommitted: one round trip, no
+        BEGIN and COMMIT. Elsewhere a transaction, committed once."""
+        if self.db.is_sqlite:
+            async with session_scope(self.db) as session:
+                yield session
+            return
+        async with self.db.write_engine.connect() as conn:
+            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
+                yield session
 
-        @sio.event
-        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-            token = auth.get("token") if isinstance(auth, dict) else None
-            if not isinstance(token, str):
-                raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
-            try:
-                claims = decode_access_token(
-                    self.settings.secret_key, self.settings.jwt_algorithm, token
-                )
-                user_id = uuid.UUID(claims["sub"])
-            except (jwt.InvalidTokenError, ValueError):
-                raise socketio.exceptions.ConnectionRefusedError("unauthenticated") from None
-            async with self.db.session(write=False) as session:
-                user = await session.get(User, user_id)
-            if user is None or not user.is_active:
-                raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
-            await sio.save_session(
-                sid,
-                {
-                    "user_id": str(user.id),
-                    "role": user.platform_role.value,
-                    "lang": user.preferred_language,
-                },
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Accept a connection with a valid access token of an active user."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str):
+            raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
+        try:
+            claims = decode_access_token(
+                self.settings.secret_key, self.settings.jwt_algorithm, token
             )
+            user_id = uuid.UUID(claims["sub"])
+        except (jwt.InvalidTokenError, ValueError):
+            raise socketio.exceptions.ConnectionRefusedError("unauthenticated") from None
+        async with session_scope(self.db, write=False) as session:
+            user = await get_user(session, user_id)
+        if user is None or not user.is_active:
+            raise socketio.exceptions.ConnectionRefusedError("unauthenticated")
+        await self.sio.save_session(
+            sid,
+            {
+                "user_id": str(user.id),
+                "role": user.platform_role.value,
+                "lang": user.preferred_language,
+            },
+        )
 
-        @sio.event
-        async def join(sid: str, data: Any) -> dict[str, Any]:
-            try:
-                actor, lang = await self._actor(sid)
-                conversation_id = _uuid(data)
-            except Exception as exc:
-                return _error(exc)
-            try:
-                since = data.get("since")
-                async with self.db.session(write=False) as session:
-                    conversation = await service.get_conversation(session, actor, conversation_id)
-                    # Enter first, then read: a message stored meanwhile comes twice (the
-                    # client drops the duplicate id), never not at all.
-                    await sio.enter_room(sid, room(conversation_id))
-                    self._joined.setdefault(sid, set()).add(conversation_id)
-                    missed: list[Message] = []
-                    if since:
-                        missed, _ = await service.messages_of(
-                            session, conversation, since=uuid.UUID(str(since)), limit=100
-                        )
-                    last_seq = conversation.last_seq
-            except Exception as exc:
-                await sio.leave_room(sid, room(conversation_id))
-                self._joined.get(sid, set()).discard(conversation_id)
-                return _error(exc)
-            translated = await self.translations.translate_many(
-                ((m.id, m.text, m.language) for m in missed), lang
-            )
-            return {
-                "ok": True,
-                "conversation_id": str(conversation_id),
-                "last_seq": last_seq,
-                "missed": [
-                    message_payload(m, translation=translated.get(m.id), language=lang)
-                    for m in missed
-                ],
-                "more": len(missed) == 100,
-            }
+    async def on_disconnect(self, sid: str, *_reason: Any) -> None:
+        self._joined.pop(sid, None)
 
-        @sio.event
-        async def leave(sid: str, data: Any) -> dict[str, Any]:
-            try:
-                conversation_id = _uuid(data)
-            except Exception as exc:
-                return _error(exc)
-            await sio.leave_room(sid, room(conversation_id))
-            self._joined.get(sid, set()).discard(conversation_id)
-            return {"ok": True}
-
-        @sio.event
-        async def disconnect(sid: str, *_reason: Any) -> None:
-            self._joined.pop(sid, None)
-
-        @sio.event
-        async def send(sid: str, data: Any) -> dict[str, Any]:
-            try:
-                actor, _ = await self._actor(sid)
-                conversation_id = _uuid(data)
-                if not self._in_room(sid, conversation_id):
-                    raise service.ConversationNotFound("Join the conversation first")
-                text = str(data.get("text", ""))
-                user_id = actor.require_user()
-                await self.socket_limiter.hit(
-                    self.settings.chat_send_limit,
-                    "chat-send",
-                    str(user_id),
-                    detail="Too many messages; wait a moment",
-                )
-                message = await service.store_text_message(
-                    self.db, conversation_id, user_id, text, language=detect_language(text)
-                )
-            except TooManyRequests as exc:
-                return {**_error(exc), "retry_after": exc.retry_after}
-            except Exception as exc:
-                return _error(exc)
-            await self.publish(message, skip_sid=sid)  # after the commit above
-            return {"ok": True, "message": message_payload(message)}
-
-        @sio.event
-        async def read(sid: str, data: Any) -> dict[str, Any]:
-            try:
-                actor, _ = await self._actor(sid)
-                conversation_id = _uuid(data)
-                if not self._in_room(sid, conversation_id):
-                    raise service.ConversationNotFound("Join the conversation first")
-                seq = data.get("seq")
-                async with session_scope(self.db) as session:
-                    state, unread = await service.mark_read(
-                        session,
-                        actor,
-                        conversation_id,
-                        None if seq is None else int(seq),
-                        checked=True,
+    async def on_join(self, sid: str, data: Any) -> dict[str, Any]:
+        """Enter a conversation's room after the participant check; the ack carries the
+        messages missed since ``since``."""
+        try:
+            actor, lang = await self._actor(sid)
+            conversation_id = _uuid(data)
+        except Exception as exc:
+            return _error(exc)
+        try:
+            since = data.get("since")
+            async with session_scope(self.db, write=False) as session:
+                conversation = await get_conversation(session, actor, conversation_id)
+                # Enter first, then read: a message stored meanwhile comes twice (the
+                # client drops the duplicate id), never not at all.
+                await self.sio.enter_room(sid, room(conversation_id))
+                self._joined.setdefault(sid, set()).add(conversation_id)
+                missed: list[Message] = []
+                if since:
+                    missed, _ = await messages_of(
+                        session, conversation, since=uuid.UUID(str(since)), limit=MAX_MISSED
                     )
-                event = {
-                    "conversation_id": str(conversation_id),
-                    "user_id": str(state.user_id),
-                    "last_read_seq": state.last_read_seq,
-                    "read_at": state.read_at.isoformat(),
-                }
-            except Exception as exc:
-                return _error(exc)
-            await sio.emit("read", event, room=room(conversation_id))
-            return {"ok": True, **event, "unread": unread}
+                last_seq = conversation.last_seq
+        except Exception as exc:
+            await self.sio.leave_room(sid, room(conversation_id))
+            self._joined.get(sid, set()).discard(conversation_id)
+            return _error(exc)
+        translated = await self.translations.translate_many(
+            ((m.id, m.text, m.language) for m in missed), lang
+        )
+        return {
+            "ok": True,
+            "conversation_id": str(conversation_id),
+            "last_seq": last_seq,
+            "missed": [
+                message_payload(m, translation=translated.get(m.id), language=lang) for m in missed
+            ],
+            "more": len(missed) == MAX_MISSED,
+        }
 
-        @sio.event
-        async def typing(sid: str, data: Any) -> dict[str, Any]:
-            try:
-                actor, _ = await self._actor(sid)
-                conversation_id = _uuid(data)
-                if not self._in_room(sid, conversation_id):
-                    raise service.ConversationNotFound("Join the conversation first")
-            except Exception as exc:
-                return _error(exc)
-            await sio.emit(
-                "typing",
-                {
-                    "conversation_id": str(conversation_id),
-                    "user_id": str(actor.user_id),
-                    "typing": bool(data.get("typing", True)),
-                },
-                room=room(conversation_id),
-                skip_sid=sid,
+    async def on_leave(self, sid: str, data: Any) -> dict[str, Any]:
+        try:
+            conversation_id = _uuid(data)
+        except Exception as exc:
+            return _error(exc)
+        await self.sio.leave_room(sid, room(conversation_id))
+        self._joined.get(sid, set()).discard(conversation_id)
+        return {"ok": True}
+
+    async def on_send(self, sid: str, data: Any) -> dict[str, Any]:
+        """Store a text message (committed), then emit it to the room."""
+        try:
+            actor, conversation_id = await self._joined_actor(sid, data)
+            text = str(data.get("text", ""))
+            user_id = actor.require_user()
+            await self.socket_limiter.hit(
+                self.settings.chat_send_limit,
+                "chat-send",
+                str(user_id),
+                detail="Too many messages; wait a moment",
             )
-            return {"ok": True}
+            async with self._send_scope() as session:
+                message = await store_message(
+                    session, conversation_id, user_id, text, language=detect_language(text)
+                )
+        except TooManyRequests as exc:
+            return {**_error(exc), "retry_after": exc.retry_after}
+        except Exception as exc:
+            return _error(exc)
+        await self.publish(message, skip_sid=sid)  # after the commit above
+        return {"ok": True, "message": message_payload(message)}
+
+    async def on_read(self, sid: str, data: Any) -> dict[str, Any]:
+        """Move the read position (committed), then emit it to the room."""
+        try:
+            actor, conversation_id = await self._joined_actor(sid, data)
+            seq = data.get("seq")
+            async with session_scope(self.db) as session:
+                state, unread = await mark_read(
+                    session, actor, conversation_id, None if seq is None else int(seq), checked=True
+                )
+            event = {
+                "conversation_id": str(conversation_id),
+                "user_id": str(state.user_id),
+                "last_read_seq": state.last_read_seq,
+                "read_at": state.read_at.isoformat(),
+            }
+        except Exception as exc:
+            return _error(exc)
+        await self.sio.emit("read", event, room=room(conversation_id))
+        return {"ok": True, **event, "unread": unread}
+
+    async def on_typing(self, sid: str, data: Any) -> dict[str, Any]:
+        """Relay a typing indicator to the others in the room."""
+        try:
+            actor, conversation_id = await self._joined_actor(sid, data)
+        except Exception as exc:
+            return _error(exc)
+        await self.sio.emit(
+            "typing",
+            {
+                "conversation_id": str(conversation_id),
+                "user_id": str(actor.user_id),
+                "typing": bool(data.get("typing", True)),
+            },
+            room=room(conversation_id),
+            skip_sid=sid,
+        )
+        return {"ok": True}
 
 
 # The app's hub, for a route's signature.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
-from haat.chat import service
+from haat.chat import conversations, messages, reads
 from haat.chat.images import chat_storage, image_headers, read_image, store_image
 from haat.chat.language import detect_language
 from haat.chat.models import Message
@@ -28,15 +28,18 @@ from haat.config import Settings
 from haat.core.db import on_commit
 from haat.core.deps import AppSettings, DbSession
 from haat.core.errors import PayloadTooLarge, responses
+from haat.core.pagination import Page, PageParams, page_params
 from haat.identity.actor import Actor
 from haat.identity.auth import AuthenticatedActor
-from haat.identity.models import User
+from haat.identity.service import get_user
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
+Paging = Annotated[PageParams, Depends(page_params)]
 
 
 async def _language(session: DbSession, actor: Actor) -> str:
-    user = await session.get(User, actor.require_user())
+    """The caller's preferred language (English for a user gone meanwhile)."""
+    user = await get_user(session, actor.require_user())
     return user.preferred_language if user else "en"
 
 
@@ -57,22 +60,17 @@ async def list_conversations(
     hub: Hub,
     actor: AuthenticatedActor,
     session: DbSession,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    paging: Paging,
 ) -> ConversationList:
     """The caller's conversations, latest activity first, each with its last message (and
     its translation into the caller's language when one is cached) and the unread count."""
-    rows, total = await service.list_conversations(session, actor, page=page, per_page=per_page)
+    rows, counted = await conversations.list_conversations(session, actor, paging)
     language = await _language(session, actor)
     cached = await hub.translations.cached(
         (r.last_message.id for r in rows if r.last_message is not None), language
     )
-    return ConversationList(
-        items=[conversation_out(r, cached, language) for r in rows],
-        total=total,
-        page=page,
-        pages=service.pages_of(total, per_page),
-    )
+    page = Page.of([conversation_out(r, cached, language) for r in rows], counted, paging)
+    return ConversationList(items=page.items, total=page.total, page=page.page, pages=page.pages)
 
 
 @router.post(
@@ -86,11 +84,8 @@ async def start_conversation(
 ) -> ConversationOut:
     """Open (or find again) the caller's conversation with a business, optionally about one
     of its approved products or one of the caller's orders from it."""
-    conversation = await service.start_conversation(session, actor, data)
-    rows, _ = await service.list_conversations(session, actor, per_page=100)
-    row = next((r for r in rows if r.conversation.id == conversation.id), None)
-    if row is None:  # older than the first 100: build it from the conversation alone
-        row = service.ConversationRow(conversation, "", "", None, conversation.last_seq)
+    conversation = await conversations.start_conversation(session, actor, data)
+    row = await conversations.conversation_row(session, actor, conversation.id)
     return conversation_out(row, {}, await _language(session, actor))
 
 
@@ -112,17 +107,15 @@ async def history(
     (the ``next_before`` of the previous page), or those after a message id with
     ``since=`` (catch-up after a reconnect). Each carries the caller's translation when a
     translator is configured (at most 2 s; else the original only)."""
-    messages, next_before = await service.history(
+    found, next_before = await messages.history(
         session, actor, conversation_id, before=before, since=since, limit=limit
     )
     language = await _language(session, actor)
     translated = await hub.translations.translate_many(
-        ((m.id, m.text, m.language) for m in messages), language
+        ((m.id, m.text, m.language) for m in found), language
     )
     return History(
-        items=[
-            message_out(m, translation=translated.get(m.id), language=language) for m in messages
-        ],
+        items=[message_out(m, translation=translated.get(m.id), language=language) for m in found],
         next_before=next_before,
     )
 
@@ -143,7 +136,7 @@ async def send_message(
 ) -> MessageOut:
     """Send a text message (at most 4,000 characters). It is stored, then emitted to the
     conversation's Socket.IO room once the transaction commits."""
-    message = await service.send_message(
+    message = await messages.send_message(
         session, actor, conversation_id, data.text, language=detect_language(data.text)
     )
     await _send(hub, settings, actor, session, message)
@@ -167,12 +160,12 @@ async def send_image(
 ) -> MessageOut:
     """Send an image (the catalogue's upload rules), with optional text. Only the
     conversation's participants can fetch it (``image_url``)."""
-    await service.get_conversation(session, actor, conversation_id)
+    await conversations.get_conversation(session, actor, conversation_id)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Images are limited to {settings.max_upload_bytes // 2**20} MB")
     image = await store_image(chat_storage(settings), settings, conversation_id, data)
-    message = await service.send_message(
+    message = await messages.send_message(
         session, actor, conversation_id, text, language=detect_language(text), image=image
     )
     await _send(hub, settings, actor, session, message)
@@ -191,7 +184,7 @@ async def message_image(
     thumbnail: bool = False,
 ) -> Response:
     """A message's image (``?thumbnail=true``: 320 px), for participants only (404 else)."""
-    message = await service.message_image(session, actor, message_id)
+    message = await messages.message_image(session, actor, message_id)
     data = read_image(settings, message, thumbnail=thumbnail)
     return Response(data, media_type=message.image_content_type, headers=image_headers())
 
@@ -210,7 +203,7 @@ async def mark_read(
 ) -> ReadOut:
     """Mark the conversation read up to ``seq`` (default: everything). Emitted as ``read``
     to the room after the commit."""
-    state, unread = await service.mark_read(
+    state, unread = await reads.mark_read(
         session, actor, conversation_id, data.seq if data else None
     )
     out = ReadOut(
@@ -234,8 +227,8 @@ async def read_receipts(
     conversation_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession
 ) -> list[ReadOut]:
     """Each participant's read position (read receipts); ``unread`` is theirs."""
-    conversation = await service.get_conversation(session, actor, conversation_id)
-    states = await service.read_states(session, actor, conversation_id)
+    conversation = await conversations.get_conversation(session, actor, conversation_id)
+    states = await reads.read_states(session, actor, conversation_id)
     return [
         ReadOut(
             conversation_id=conversation_id,

@@ -19,12 +19,12 @@ from typing import Protocol
 
 import anyio
 import httpx
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from haat.chat.models import MessageTranslation
+from haat.chat.repository import translations as repository
 from haat.config import Settings
-from haat.core.db import Database
+from haat.core.db import Database, session_scope
 from haat.core.i18n import ENGLISH_NAMES
 from haat.core.llm import LlmEndpoint, LlmError, chat_completion
 
@@ -161,14 +161,8 @@ class TranslationService:
         ids = list(message_ids)
         if not ids or not self.enabled:
             return {}
-        async with self.db.session(write=False) as session:
-            rows = await session.execute(
-                select(MessageTranslation.message_id, MessageTranslation.text).where(
-                    MessageTranslation.message_id.in_(ids),
-                    MessageTranslation.language == language,
-                )
-            )
-            return {mid: text for mid, text in rows.all()}
+        async with session_scope(self.db, write=False) as session:
+            return await repository.cached(session, ids, language)
 
     async def translate(
         self, message_id: uuid.UUID, text: str, source: str | None, target: str
@@ -209,17 +203,14 @@ class TranslationService:
         return found
 
     async def _store(self, message_id: uuid.UUID, language: str, text: str) -> None:
+        """Cache a translation in a transaction of its own: the cache outlives the request
+        (or socket event) that asked, whose session may be read-only."""
+        row = MessageTranslation(
+            message_id=message_id, language=language, text=text, provider=self.translator.name
+        )
         try:
-            async with self.db.session() as session:
-                session.add(
-                    MessageTranslation(
-                        message_id=message_id,
-                        language=language,
-                        text=text,
-                        provider=self.translator.name,
-                    )
-                )
-                await session.commit()
+            async with session_scope(self.db) as session:
+                await repository.add(session, row)
         except IntegrityError:  # another worker cached it first, or the message is gone
             pass
 

@@ -17,6 +17,7 @@ from babel.numbers import get_territory_currencies
 from haat.core.deps import DbSession
 from haat.fx.display import DisplayConverter
 from haat.web import i18n
+from haat.web.security import cookie
 from haat.web.viewer import Viewer
 
 # The switcher's choices (ISO 4217); any currency with a stored rate converts.
@@ -39,7 +40,7 @@ def display_currency(viewer: Viewer) -> str | None:
     """The viewer's display currency (module doc), or None."""
     if viewer.user is not None:
         return viewer.user.currency
-    chosen = viewer.request.session.get(_SESSION_KEY)
+    chosen = cookie(viewer.request).get(_SESSION_KEY)
     if isinstance(chosen, str) and chosen in DISPLAY_CURRENCIES:
         return chosen
     accepted = i18n.parse_accept_language(viewer.request.headers.get("accept-language"))
@@ -48,7 +49,7 @@ def display_currency(viewer: Viewer) -> str | None:
 
 def remember_currency(viewer: Viewer, code: str) -> None:
     """The switcher's choice for an anonymous visitor."""
-    viewer.request.session[_SESSION_KEY] = code
+    cookie(viewer.request)[_SESSION_KEY] = code
 
 
 async def converter(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -53,6 +54,13 @@ class CsrfRefused(Forbidden):
     code, title = "csrf_refused", "The form has expired or did not come from this site"
 
 
+def cookie(request: Request) -> dict[str, Any]:
+    """The data of the request's signed session cookie (Starlette's ``request.session``, not
+    a database session): the login, the CSRF secret, the language and currency chosen, the
+    flashed messages."""
+    return request.session
+
+
 def session_signing_key(secret_key: str) -> str:
     """A key for the session cookie derived from ``SECRET_KEY`` (HMAC-SHA256 with a purpose
     label), so that the cookie and the JWTs never share a key."""
@@ -60,7 +68,7 @@ def session_signing_key(secret_key: str) -> str:
 
 
 def _csrf_secret(request: Request) -> bytes:
-    stored = request.session.get(_SESSION_KEY)
+    stored = cookie(request).get(_SESSION_KEY)
     if isinstance(stored, str):
         try:
             raw = base64.urlsafe_b64decode(stored)
@@ -69,7 +77,7 @@ def _csrf_secret(request: Request) -> bytes:
         except (binascii.Error, ValueError):
             pass
     raw = secrets.token_bytes(_SECRET_BYTES)
-    request.session[_SESSION_KEY] = base64.urlsafe_b64encode(raw).decode()
+    cookie(request)[_SESSION_KEY] = base64.urlsafe_b64encode(raw).decode()
     return raw
 
 
@@ -94,7 +102,7 @@ def _unmask(token: str) -> bytes | None:
 
 def rotate_csrf(request: Request) -> None:
     """A new CSRF secret (at log in and log out), so a token seen before is worthless."""
-    request.session.pop(_SESSION_KEY, None)
+    cookie(request).pop(_SESSION_KEY, None)
     _csrf_secret(request)
 
 
@@ -111,7 +119,7 @@ async def verify_csrf(request: Request) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD)
             token = value if isinstance(value, str) else None
-    stored = request.session.get(_SESSION_KEY)
+    stored = cookie(request).get(_SESSION_KEY)
     given = _unmask(token) if token else None
     if not isinstance(stored, str) or given is None:
         raise CsrfRefused()

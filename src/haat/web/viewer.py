@@ -17,7 +17,7 @@ from haat.identity import service as identity
 from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, User
 from haat.web import i18n
-from haat.web.security import csrf_token, rotate_csrf
+from haat.web.security import cookie, csrf_token, rotate_csrf
 
 _USER = "uid"
 _FAMILY = "fam"
@@ -82,14 +82,14 @@ class Viewer:
 
     def flash(self, message: str, kind: str = "ok") -> None:
         """A message shown once on the next page (after a redirect)."""
-        messages = list(self.request.session.get(_FLASH, []))[-4:]
-        messages.append([kind, message])
-        self.request.session[_FLASH] = messages
+        data = cookie(self.request)
+        data[_FLASH] = [*list(data.get(_FLASH, []))[-4:], [kind, message]]
 
     def take_flashes(self) -> list[tuple[str, str]]:
-        if _FLASH not in self.request.session:
+        data = cookie(self.request)
+        if _FLASH not in data:
             return []
-        return [(k, m) for k, m in self.request.session.pop(_FLASH)]
+        return [(k, m) for k, m in data.pop(_FLASH)]
 
     def login_url(self) -> str:
         """The log-in page, coming back here afterwards."""
@@ -113,18 +113,20 @@ def safe_next(value: Any, default: str = "/") -> str:
 
 def start_session(request: Request, user: User | SignedInUser, family_id: uuid.UUID) -> None:
     """Bind the cookie to a new login (and a new CSRF secret)."""
-    flashes = request.session.get(_FLASH)
-    request.session.clear()
-    request.session.update({_USER: str(user.id), _FAMILY: str(family_id)})
+    data = cookie(request)
+    flashes = data.get(_FLASH)
+    data.clear()
+    data.update({_USER: str(user.id), _FAMILY: str(family_id)})
     if flashes:
-        request.session[_FLASH] = flashes
+        data[_FLASH] = flashes
     rotate_csrf(request)
 
 
 def end_session(request: Request) -> uuid.UUID | None:
     """Forget the login; returns its family id (to revoke)."""
-    family = request.session.get(_FAMILY)
-    request.session.clear()
+    data = cookie(request)
+    family = data.get(_FAMILY)
+    data.clear()
     rotate_csrf(request)
     try:
         return uuid.UUID(family) if family else None
@@ -135,21 +137,22 @@ def end_session(request: Request) -> uuid.UUID | None:
 def remember_language(request: Request, code: str) -> None:
     """The switcher's choice for an anonymous visitor (signed-in users keep it in their
     profile)."""
-    request.session[_LANGUAGE] = code
+    cookie(request)[_LANGUAGE] = code
 
 
 async def _session_user(request: Request, session: DbSession) -> SignedInUser | None:
-    uid, family = request.session.get(_USER), request.session.get(_FAMILY)
+    data = cookie(request)
+    uid, family = data.get(_USER), data.get(_FAMILY)
     if not uid or not family:
         return None
     try:
         user_id, family_id = uuid.UUID(uid), uuid.UUID(family)
     except (ValueError, TypeError):
-        request.session.clear()
+        data.clear()
         return None
     user = await identity.page_session_user(session, user_id, family_id)
     if user is None:  # logged out elsewhere, disabled or expired
-        request.session.clear()
+        data.clear()
         return None
     return SignedInUser.of(user)
 
@@ -162,7 +165,7 @@ def choose_language(request: Request, user: SignedInUser | None) -> i18n.Languag
         same = accepted is not None and accepted[0] == user.preferred_language
         region = user.country or (accepted[1] if accepted and same else None)
         return i18n.language(user.preferred_language, region)
-    chosen = request.session.get(_LANGUAGE)
+    chosen = cookie(request).get(_LANGUAGE)
     if isinstance(chosen, str):
         region = accepted[1] if accepted and accepted[0] == chosen else None
         return i18n.language(chosen, region)
@@ -172,6 +175,8 @@ def choose_language(request: Request, user: SignedInUser | None) -> i18n.Languag
 
 
 async def get_viewer(request: Request, session: DbSession) -> Viewer:
+    """The request's `Viewer` (a page's dependency, `CurrentViewer`); kept on the request
+    for its error page."""
     user = await _session_user(request, session)
     viewer = Viewer(request=request, user=user, lang=choose_language(request, user))
     if user is not None:

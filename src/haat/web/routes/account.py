@@ -8,17 +8,14 @@ from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 
 from haat.config import Settings
-from haat.core.deps import ClientIp, DbSession, provided
-from haat.core.errors import HaatError
+from haat.core.deps import AppSettings, ClientIp, DbSession, Limiter, Sms
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.core.phone import normalize_e164
-from haat.core.ratelimit import RateLimiter
-from haat.core.sms import SmsSender
 from haat.identity import otp
 from haat.identity import service as identity
 from haat.identity.models import User
 from haat.identity.schemas import MePatch, RegisterIn
-from haat.web import prices
+from haat.web import prices, refusals
 from haat.web.forms import validate
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -37,25 +34,12 @@ Text = Annotated[str, Form(max_length=500)]
 OptionalText = Annotated[str, Form(max_length=500)]
 
 
-def _settings(viewer: Viewer) -> Settings:
-    return provided(Settings)(viewer.request)
-
-
-def _limiter(viewer: Viewer) -> RateLimiter:
-    return provided(RateLimiter)(viewer.request)
-
-
-async def _signed_in(viewer: Viewer, session: DbSession, user: User, next_url: str) -> Response:
-    family = await identity.open_page_session(session, _settings(viewer), user)
+async def _signed_in(
+    viewer: Viewer, session: DbSession, settings: Settings, user: User, next_url: str
+) -> Response:
+    family = await identity.open_page_session(session, settings, user)
     start_session(viewer.request, user, family)
     return RedirectResponse(safe_next(next_url), status_code=303)
-
-
-async def _refused(viewer: Viewer, session: DbSession, exc: HaatError) -> str:
-    """Undo the request's writes (unless the error keeps them) and say why."""
-    if not exc.keep_changes:
-        await session.rollback()
-    return error_message(viewer, exc.code, exc.detail, exc.status)
 
 
 @router.get("/login")
@@ -68,21 +52,24 @@ async def login(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    settings: AppSettings,
+    limiter: Limiter,
     identifier: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=128)] = "",
     next: OptionalText = "/",
 ) -> Response:
-    try:
-        user = await identity.authenticate(
-            session, _settings(viewer), _limiter(viewer), identifier, password, ip
-        )
-    except HaatError as exc:
-        error = await _refused(viewer, session, exc)
-        context = {"next": safe_next(next), "error": error, "identifier": identifier}
+    async with refusals.caught(viewer, session) as refused:
+        user = await identity.authenticate(session, settings, limiter, identifier, password, ip)
+    if refused:
+        context = {"next": safe_next(next), "error": refused.message, "identifier": identifier}
         return render(
-            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/login.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
-    return await _signed_in(viewer, session, user, next)
+    return await _signed_in(viewer, session, settings, user, next)
 
 
 @router.post("/login/otp")
@@ -90,6 +77,9 @@ async def otp_request(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    settings: AppSettings,
+    limiter: Limiter,
+    sms: Sms,
     phone: Annotated[str, Form(max_length=32)] = "",
     next: OptionalText = "/",
 ) -> Response:
@@ -100,19 +90,16 @@ async def otp_request(
     except ValueError:
         context["otp_error"] = viewer.gettext("This is not a valid phone number.")
         return render(viewer, "account/login.html", context, status_code=422)
-    try:
-        await otp.request_code(
-            session,
-            _settings(viewer),
-            _limiter(viewer),
-            provided(SmsSender)(viewer.request),
-            e164,
-            ip,
-        )
-    except HaatError as exc:
-        context["otp_error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        await otp.request_code(session, settings, limiter, sms, e164, ip)
+    if refused:
+        context["otp_error"] = refused.message
         return render(
-            viewer, "account/login.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/login.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
     return render(viewer, "account/otp.html", {"next": safe_next(next), "phone": e164})
 
@@ -122,6 +109,8 @@ async def otp_verify(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    settings: AppSettings,
+    limiter: Limiter,
     phone: Annotated[str, Form(max_length=32)] = "",
     code: Annotated[str, Form(max_length=12)] = "",
     next: OptionalText = "/",
@@ -134,17 +123,18 @@ async def otp_verify(
         context = {"next": safe_next(next), "phone": phone}
         context["error"] = viewer.gettext("The code is wrong or has expired.")
         return render(viewer, "account/otp.html", context, status_code=422)
-    try:
-        user = await otp.verify(
-            session, _settings(viewer), _limiter(viewer), e164, code.strip(), ip
-        )
-    except HaatError as exc:
-        context = {"next": safe_next(next), "phone": e164}
-        context["error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        user = await otp.verify(session, settings, limiter, e164, code.strip(), ip)
+    if refused:
+        context = {"next": safe_next(next), "phone": e164, "error": refused.message}
         return render(
-            viewer, "account/otp.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/otp.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
-    return await _signed_in(viewer, session, user, next)
+    return await _signed_in(viewer, session, settings, user, next)
 
 
 @router.get("/signup")
@@ -157,6 +147,8 @@ async def signup(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    settings: AppSettings,
+    limiter: Limiter,
     full_name: Text = "",
     email: Text = "",
     phone: Text = "",
@@ -174,15 +166,19 @@ async def signup(
     if body is None:
         context["error"] = error_message(viewer, "validation_error", "", 422)
         return render(viewer, "account/signup.html", context, status_code=422)
-    try:
-        user = await identity.register(session, _settings(viewer), _limiter(viewer), body, ip)
-    except HaatError as exc:
-        context["error"] = await _refused(viewer, session, exc)
+    async with refusals.caught(viewer, session) as refused:
+        user = await identity.register(session, settings, limiter, body, ip)
+    if refused:
+        context["error"] = refused.message
         return render(
-            viewer, "account/signup.html", context, status_code=exc.status, headers=exc.headers
+            viewer,
+            "account/signup.html",
+            context,
+            status_code=refused.status,
+            headers=refused.headers,
         )
     viewer.flash(viewer.gettext("Welcome to Haat! Your account is ready."))
-    return await _signed_in(viewer, session, user, "/")
+    return await _signed_in(viewer, session, settings, user, "/")
 
 
 @router.post("/logout")

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from haat.businesses import service as businesses
@@ -18,24 +18,19 @@ from haat.catalog.models import ProductStatus
 from haat.catalog.present import product_admin_out
 from haat.catalog.workflow import ProductAction
 from haat.commerce import figures
-from haat.core.deps import DbSession, provided
+from haat.core.deps import DbSession, Storage
 from haat.core.errors import HaatError
 from haat.core.money import minor_units
 from haat.core.pagination import Page, PageParams
-from haat.core.storage import LocalStorage
 from haat.identity import admin as users
 from haat.identity.models import PlatformRole
-from haat.web.messages import error_message
+from haat.web import refusals
 from haat.web.routes import page_router
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer, safe_next
 
 router = page_router("/admin")
 BULK_ACTIONS = {"approve": ProductAction.APPROVE, "reject": ProductAction.REJECT}
-
-
-def _storage(request: Request) -> LocalStorage:
-    return provided(LocalStorage)(request)
 
 
 def _staff(viewer: Viewer) -> None:
@@ -53,6 +48,7 @@ async def console(viewer: CurrentViewer) -> Response:
 async def queue(
     viewer: CurrentViewer,
     session: DbSession,
+    storage: Storage,
     business: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
@@ -65,7 +61,6 @@ async def queue(
     items, counted = await catalog.list_for_staff(
         session, viewer.actor, paging, business_id, ProductStatus.PENDING_APPROVAL
     )
-    storage = _storage(viewer.request)
     grades = await photo_quality.staff_quality(session, viewer.actor, items)
     shown = [product_admin_out(p, storage, quality=grades) for p in items]
     context = {
@@ -98,16 +93,17 @@ async def decide(
     if action not in BULK_ACTIONS or not ids:
         viewer.flash(viewer.gettext("Tick at least one product and choose an action."), "error")
         return back
-    try:
+
+    def say(exc: HaatError) -> str | None:  # a rejection's reason is what a 422 misses
+        if action == "reject" and exc.status == 422:
+            return viewer.gettext("Say why the product is rejected (at least 3 characters).")
+        return None
+
+    async with refusals.flashed(viewer, session, say=say) as refused:
         outcomes = await transitions.apply_bulk(
             session, viewer.actor, list(dict.fromkeys(ids)), BULK_ACTIONS[action], reason.strip()
         )
-    except HaatError as exc:
-        await session.rollback()
-        message = error_message(viewer, exc.code, exc.detail, exc.status)
-        if action == "reject" and exc.status == 422:
-            message = viewer.gettext("Say why the product is rejected (at least 3 characters).")
-        viewer.flash(message, "error")
+    if refused:
         return back
     done = sum(1 for o in outcomes if o.error is None)
     failed = len(outcomes) - done
@@ -134,7 +130,9 @@ async def decide(
 
 
 @router.get("/products/{product_id:uuid}")
-async def preview(product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession) -> Response:
+async def preview(
+    product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession, storage: Storage
+) -> Response:
     """A product as staff see it, with its history and the approval buttons."""
     _staff(viewer)
     product = await catalog.get_product(session, viewer.actor, product_id)
@@ -145,7 +143,7 @@ async def preview(product_id: uuid.UUID, viewer: CurrentViewer, session: DbSessi
         "section": "queue",
         "product": product_admin_out(
             product,
-            _storage(viewer.request),
+            storage,
             quality=await photo_quality.staff_quality(session, viewer.actor, [product]),
         ),
         "cluster": cluster,
@@ -212,14 +210,11 @@ async def change_user(
         PlatformRole(platform_role) if platform_role in PlatformRole.__members__.values() else None
     )
     is_active = {"yes": True, "no": False}.get(active)
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         await users.update_user(
             session, viewer.actor, user_id, platform_role=role, is_active=is_active
         )
-    except HaatError as exc:
-        await session.rollback()
-        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("User updated."))
     return RedirectResponse(safe_next(next, "/admin/users"), status_code=303)
 

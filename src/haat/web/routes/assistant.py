@@ -15,12 +15,8 @@ from fastapi import Form
 from fastapi.responses import Response
 
 from haat.assistant.schemas import AskIn
-from haat.assistant.service import (
-    AssistantService,
-    AssistantSessionNotFound,
-    SessionLimitReached,
-)
-from haat.core.deps import ClientIp, DbSession, provided
+from haat.assistant.service import Assistant, AssistantSessionNotFound, SessionLimitReached
+from haat.core.deps import ClientIp, DbSession
 from haat.core.errors import TooManyRequests
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -43,9 +39,9 @@ async def ask(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
+    service: Assistant,
     message: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
-    service: AssistantService = provided(AssistantService)(viewer.request)
     cookie = viewer.request.session
     try:
         session_id = uuid.UUID(cookie[_SESSION]) if _SESSION in cookie else None

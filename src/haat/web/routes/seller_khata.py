@@ -11,18 +11,18 @@ from typing import Annotated, Any
 from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
-from haat.config import Settings
-from haat.core.deps import DbSession, provided
-from haat.core.errors import HaatError, NotFound
+from haat.core.deps import AppSettings, DbSession
+from haat.core.errors import NotFound
 from haat.core.money import PaymentMethod, to_minor
 from haat.core.pagination import Page, PageParams
 from haat.customers import khata, service, sharing, statements, summary
 from haat.customers.models import EntryKind
 from haat.customers.schemas import CustomerCreate, EntryCreate
+from haat.web import refusals
 from haat.web.forms import validate
 from haat.web.messages import error_message
+from haat.web.portal import portal, portal_context
 from haat.web.routes import page_router
-from haat.web.routes.seller_products import portal, portal_context
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer
 
@@ -34,11 +34,6 @@ QUICK_ENTRIES: dict[str, tuple[EntryKind, PaymentMethod | None]] = {
     "cash": (EntryKind.PAYMENT, PaymentMethod.CASH),
     "upi": (EntryKind.PAYMENT, PaymentMethod.UPI),
 }
-
-
-def _secret(viewer: Viewer) -> str:
-    settings: Settings = provided(Settings)(viewer.request)
-    return settings.secret_key
 
 
 @router.get("/seller/{business_id:uuid}/khata")
@@ -88,17 +83,20 @@ async def add_customer(
     if body is None:
         viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
         return RedirectResponse(f"/seller/{business_id}/khata", status_code=303)
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         customer = await service.create_customer(session, viewer.actor, body)
-    except HaatError as exc:
-        await session.rollback()
-        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
+    if refused:
         return RedirectResponse(f"/seller/{business_id}/khata", status_code=303)
     return RedirectResponse(f"/seller/{business_id}/khata/customers/{customer.id}", status_code=303)
 
 
 async def _customer_context(
-    viewer: Viewer, session: DbSession, business_id: uuid.UUID, customer_id: uuid.UUID, page: int
+    viewer: Viewer,
+    session: DbSession,
+    secret_key: str,
+    business_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    page: int,
 ) -> dict[str, Any]:
     business, role = await portal(viewer, session, business_id)
     customer = await service.get_customer(session, viewer.actor, customer_id)
@@ -106,7 +104,7 @@ async def _customer_context(
         raise NotFound("No such customer")
     paging = PageParams(page, 20)
     entries, counted = await khata.list_entries(session, viewer.actor, customer_id, paging)
-    token = await sharing.share_token(session, viewer.actor, customer_id, _secret(viewer))
+    token = await sharing.share_token(session, viewer.actor, customer_id, secret_key)
     share_url = str(viewer.request.url_for("shared_statement", token=token))
     return {
         **portal_context(business, role, "khata"),
@@ -125,9 +123,12 @@ async def customer_page(
     customer_id: uuid.UUID,
     viewer: CurrentViewer,
     session: DbSession,
+    settings: AppSettings,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    context = await _customer_context(viewer, session, business_id, customer_id, page)
+    context = await _customer_context(
+        viewer, session, settings.secret_key, business_id, customer_id, page
+    )
     return render(viewer, "seller/customer.html", context)
 
 
@@ -137,6 +138,7 @@ async def add_entry(
     customer_id: uuid.UUID,
     viewer: CurrentViewer,
     session: DbSession,
+    settings: AppSettings,
     entry: Annotated[str, Form(max_length=10)] = "",
     amount: Annotated[str, Form(max_length=20)] = "",
     description: Annotated[str, Form(max_length=2000)] = "",
@@ -167,13 +169,14 @@ async def add_entry(
         if body is None:
             error, status_code = viewer.gettext("Type an amount, then tap Credit or Payment."), 422
         else:
-            try:
+            async with refusals.caught(viewer, session) as refused:
                 await khata.record_entry(session, viewer.actor, body)
-            except HaatError as exc:
-                await session.rollback()
-                error, status_code = error_message(viewer, exc.code, exc.detail), exc.status
+            if refused:
+                error, status_code = refused.message, refused.status
     if viewer.request.headers.get("hx-request") == "true":
-        context = await _customer_context(viewer, session, business_id, customer_id, 1)
+        context = await _customer_context(
+            viewer, session, settings.secret_key, business_id, customer_id, 1
+        )
         context["entry_error"] = error
         return render(viewer, "seller/_khata_ledger.html", context, status_code=status_code)
     if error:
@@ -209,13 +212,17 @@ async def statement_file(
 
 
 @router.get("/s/khata/{token}", name="shared_statement")
-async def shared_statement(token: str, viewer: CurrentViewer, session: DbSession) -> Response:
+async def shared_statement(
+    token: str, viewer: CurrentViewer, session: DbSession, settings: AppSettings
+) -> Response:
     """The customer's own view of their statement, from the link the shop sent."""
-    data = await sharing.shared_statement(session, token, _secret(viewer))
+    data = await sharing.shared_statement(session, token, settings.secret_key)
     return render(viewer, "seller/shared_statement.html", {"statement": data, "token": token})
 
 
 @router.get("/s/khata/{token}/statement.pdf")
-async def shared_statement_pdf(token: str, viewer: CurrentViewer, session: DbSession) -> Response:
-    data = await sharing.shared_statement(session, token, _secret(viewer))
+async def shared_statement_pdf(
+    token: str, viewer: CurrentViewer, session: DbSession, settings: AppSettings
+) -> Response:
+    data = await sharing.shared_statement(session, token, settings.secret_key)
     return _file(*statements.download(data, "pdf"))

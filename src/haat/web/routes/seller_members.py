@@ -13,24 +13,19 @@ from haat.businesses import service as businesses
 from haat.businesses.models import BusinessRole
 from haat.businesses.schemas import MemberAdd
 from haat.core.deps import DbSession
-from haat.core.errors import HaatError
+from haat.web import refusals
 from haat.web.forms import validate
 from haat.web.messages import error_message
+from haat.web.portal import portal, portal_context
 from haat.web.routes import page_router
-from haat.web.routes.seller_products import portal, portal_context
 from haat.web.templating import render
-from haat.web.viewer import CurrentViewer, Viewer
+from haat.web.viewer import CurrentViewer
 
 router = page_router("/seller")
 
 
 def _back(business_id: uuid.UUID) -> Response:
     return RedirectResponse(f"/seller/{business_id}/members", status_code=303)
-
-
-async def _refused(viewer: Viewer, session: DbSession, exc: HaatError) -> None:
-    await session.rollback()
-    viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
 
 
 @router.get("/{business_id:uuid}/members")
@@ -60,11 +55,9 @@ async def add_member(
     if body is None:
         viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
         return _back(business_id)
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         await businesses.add_member(session, viewer.actor, business_id, body)
-    except HaatError as exc:
-        await _refused(viewer, session, exc)
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("Member added."))
     return _back(business_id)
 
@@ -79,17 +72,16 @@ async def change_member(
 ) -> Response:
     """Change the member's role, or remove them (``role=remove``)."""
     await portal(viewer, session, business_id)
-    try:
+    if role != "remove" and role not in BusinessRole.__members__.values():
+        viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
+        return _back(business_id)
+    async with refusals.flashed(viewer, session) as refused:
         if role == "remove":
             await businesses.remove_member(session, viewer.actor, business_id, user_id)
         else:
             await businesses.change_role(
                 session, viewer.actor, business_id, user_id, BusinessRole(role)
             )
-    except ValueError:
-        viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
-    except HaatError as exc:
-        await _refused(viewer, session, exc)
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("Members updated."))
     return _back(business_id)

@@ -13,20 +13,23 @@ from pydantic import ValidationError
 
 from haat.commerce import orders, status
 from haat.commerce.models import OrderStatus
-from haat.core.deps import DbSession, provided
-from haat.core.errors import HaatError, NotFound
+from haat.core.deps import DbSession
+from haat.core.errors import NotFound
 from haat.core.pagination import Page, PageParams
 from haat.payments import escrow, lifecycle
-from haat.payments.providers import Providers
+from haat.payments.providers import PaymentProviders
 from haat.payments.schemas import MilestoneIn, MilestonesIn
+from haat.payments.views import order_money
+from haat.web import refusals
 from haat.web.messages import error_message
-from haat.web.routes import page_router, store_payments
-from haat.web.routes.seller_products import portal, portal_context
+from haat.web.portal import portal, portal_context
+from haat.web.routes import page_router
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer
 
 router = page_router("/seller")
 Note = Annotated[str, Form(max_length=2000)]
+MILESTONE_ROWS = 4  # rows of the milestones form
 
 
 @router.get("/{business_id:uuid}/orders")
@@ -72,7 +75,7 @@ async def business_order(
         "targets": status.allowed_targets(order.status, staff=staff, buyer=False),
         "staff": staff,
         "internal": await orders.sees_internal(session, viewer.actor, order),
-        "money": await store_payments.order_money(session, viewer.actor, order),
+        "money": await order_money(session, viewer.actor, order),
         "milestone_rows": MILESTONE_ROWS,
     }
     return render(viewer, "seller/order.html", context)
@@ -84,28 +87,18 @@ async def change_status(
     order_id: uuid.UUID,
     viewer: CurrentViewer,
     session: DbSession,
+    providers: PaymentProviders,
     target: Annotated[OrderStatus, Form(alias="status")],
     note: Note = "",
 ) -> Response:
     await portal(viewer, session, business_id)
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         await lifecycle.change_order_status(
-            session,
-            viewer.actor,
-            provided(Providers)(viewer.request),
-            order_id,
-            target,
-            note.strip() or None,
+            session, viewer.actor, providers, order_id, target, note.strip() or None
         )
-    except HaatError as exc:
-        await session.rollback()
-        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("Status changed."))
     return RedirectResponse(f"/seller/{business_id}/orders/{order_id}", status_code=303)
-
-
-MILESTONE_ROWS = 4
 
 
 def _milestones_from(form: Any) -> MilestonesIn | None:
@@ -139,12 +132,9 @@ async def set_milestones(
     if data is None:
         viewer.flash(error_message(viewer, "validation_error", "", 422), "error")
         return back
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         await escrow.set_milestones(session, viewer.actor, order_id, data)
-    except HaatError as exc:
-        await session.rollback()
-        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("Milestones saved."))
     return back
 
@@ -159,11 +149,8 @@ async def save_notes(
     admin_notes: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     await portal(viewer, session, business_id)
-    try:
+    async with refusals.flashed(viewer, session) as refused:
         await orders.set_notes(session, viewer.actor, order_id, notes, admin_notes)
-    except HaatError as exc:
-        await session.rollback()
-        viewer.flash(error_message(viewer, exc.code, exc.detail, exc.status), "error")
-    else:
+    if not refused:
         viewer.flash(viewer.gettext("Notes saved."))
     return RedirectResponse(f"/seller/{business_id}/orders/{order_id}", status_code=303)

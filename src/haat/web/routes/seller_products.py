@@ -7,30 +7,29 @@ import uuid
 from decimal import InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from haat.businesses import service as businesses
-from haat.businesses.models import Business, BusinessRole
 from haat.catalog import categories, gallery, transitions
 from haat.catalog import service as catalog
 from haat.catalog.models import ProductStatus
 from haat.catalog.present import product_admin_out
-from haat.catalog.schemas import CategoryNode, ProductCreate, ProductUpdate
-from haat.catalog.workflow import ProductAction, available_actions
+from haat.catalog.schemas import ProductCreate, ProductUpdate
+from haat.catalog.workflow import ProductAction
 from haat.config import Settings
-from haat.core.deps import DbSession, provided
-from haat.core.errors import HaatError, NotFound, PayloadTooLarge, Unprocessable
+from haat.core.deps import AppSettings, DbSession, Storage
+from haat.core.errors import NotFound, PayloadTooLarge, Unprocessable
 from haat.core.money import to_minor
 from haat.core.pagination import Page, PageParams
 from haat.core.storage import LocalStorage
-from haat.pricing import jewellery
-from haat.web import jewellery_form
-from haat.web.formatting import major
-from haat.web.forms import form_values, format_attributes, parse_attributes, validate
+from haat.web import refusals
+from haat.web.forms import form_values, parse_attributes, validate
 from haat.web.messages import error_message
+from haat.web.portal import portal, portal_context
+from haat.web.product_page import EDITORS, category_options, render_product
 from haat.web.routes import page_router
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer
@@ -40,30 +39,8 @@ PRODUCT_FIELDS = ("title", "description", "category_id", "price", "currency", "s
 STATUSES = [s for s in ProductStatus if s != ProductStatus.ARCHIVED]
 
 
-def _storage(request: Request) -> LocalStorage:
-    return provided(LocalStorage)(request)
-
-
-async def portal(
-    viewer: Viewer, session: AsyncSession, business_id: uuid.UUID
-) -> tuple[Business, BusinessRole | None]:
-    """The business of a portal page and the viewer's role (None for a platform admin)."""
-    return await businesses.portal_access(session, viewer.actor, business_id)
-
-
-async def after_refusal(
-    viewer: Viewer, session: AsyncSession, business_id: uuid.UUID, exc: HaatError
-) -> tuple[Business, BusinessRole | None, str]:
-    """After a service refused a portal form with ``exc``: roll the request back (which
-    expires what was loaded), load the business and the viewer's role again, and word the
-    refusal for the page. Returns ``(business, role, message)``."""
-    await session.rollback()
-    business, role = await portal(viewer, session, business_id)
-    return business, role, error_message(viewer, exc.code, exc.detail, exc.status)
-
-
-def portal_context(business: Business, role: BusinessRole | None, section: str) -> dict[str, Any]:
-    return {"business": business, "role": role, "section": section}
+def _to_product(business_id: uuid.UUID, product_id: uuid.UUID) -> Response:
+    return RedirectResponse(f"/seller/{business_id}/products/{product_id}", status_code=303)
 
 
 @router.get("")
@@ -87,6 +64,7 @@ async def products(
     business_id: uuid.UUID,
     viewer: CurrentViewer,
     session: DbSession,
+    storage: Storage,
     status: Annotated[str, Query(max_length=24)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -97,7 +75,6 @@ async def products(
     items, counted = await catalog.list_for_staff(
         session, viewer.actor, paging, business_id, chosen, q.strip() or None
     )
-    storage = _storage(viewer.request)
     context = {
         **portal_context(business, role, "products"),
         "result": Page.of([product_admin_out(p, storage) for p in items], counted, paging),
@@ -105,36 +82,29 @@ async def products(
         "chosen": chosen.value if chosen else "",
         "query": q,
         "params": {k: v for k, v in {"status": status, "q": q}.items() if v},
-        "can_edit": role in (BusinessRole.ADMIN, BusinessRole.EDITOR),
+        "can_edit": role in EDITORS,
     }
     return render(viewer, "seller/products.html", context)
-
-
-def _flat(tree: list[CategoryNode], depth: int = 0) -> list[tuple[str, str, int]]:
-    rows: list[tuple[str, str, int]] = []
-    for node in tree:
-        rows.append((str(node.id), node.name, depth))
-        rows.extend(_flat(node.children, depth + 1))
-    return rows
 
 
 async def _form_page(
     viewer: Viewer,
     session: AsyncSession,
-    business: Business,
-    role: BusinessRole | None,
+    business_id: uuid.UUID,
     values: dict[str, str],
     invalid: set[str],
     *,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The new product's form (after a refusal too: the portal is read again)."""
+    business, role = await portal(viewer, session, business_id)
     context = {
         **portal_context(business, role, "products"),
         "values": values,
         "invalid": invalid,
         "error": error,
-        "categories": _flat(await categories.tree(session)),
+        "categories": category_options(await categories.tree(session)),
     }
     return render(viewer, "seller/product_new.html", context, status_code=status_code)
 
@@ -143,10 +113,7 @@ async def _form_page(
 async def new_product(
     business_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
 ) -> Response:
-    business, role = await portal(viewer, session, business_id)
-    return await _form_page(
-        viewer, session, business, role, {"currency": "INR", "stock": "1"}, set()
-    )
+    return await _form_page(viewer, session, business_id, {"currency": "INR", "stock": "1"}, set())
 
 
 def _product_data(values: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
@@ -169,10 +136,9 @@ def _product_data(values: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
     return data, invalid
 
 
-async def _photo_bytes(request: Request, upload: Any) -> bytes | None:
+async def _photo_bytes(settings: Settings, upload: Any) -> bytes | None:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
-    settings: Settings = provided(Settings)(request)
     data = await upload.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"Images are limited to {settings.max_upload_bytes // 2**20} MB")
@@ -180,13 +146,18 @@ async def _photo_bytes(request: Request, upload: Any) -> bytes | None:
 
 
 async def _add_photo(
-    viewer: Viewer, session: AsyncSession, product_id: uuid.UUID, data: bytes, alt: str
+    viewer: Viewer,
+    session: AsyncSession,
+    settings: Settings,
+    storage: LocalStorage,
+    product_id: uuid.UUID,
+    data: bytes,
+    alt: str,
 ) -> None:
-    settings: Settings = provided(Settings)(viewer.request)
     await gallery.add_image(
         session,
         viewer.actor,
-        _storage(viewer.request),
+        storage,
         product_id,
         data,
         max_bytes=settings.max_upload_bytes,
@@ -197,11 +168,15 @@ async def _add_photo(
 
 @router.post("/{business_id:uuid}/products")
 async def create_product(
-    business_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    business_id: uuid.UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    settings: AppSettings,
+    storage: Storage,
 ) -> Response:
     """A new draft, with its first photo when one was taken or chosen (one transaction: a
     refused photo leaves no product behind)."""
-    business, role = await portal(viewer, session, business_id)
+    await portal(viewer, session, business_id)
     form = await viewer.request.form()
     values = form_values(form, *PRODUCT_FIELDS, "attributes")
     data, invalid = _product_data(values)
@@ -210,159 +185,112 @@ async def create_product(
     if body is None or invalid:
         message = error_message(viewer, "validation_error", "", 422)
         return await _form_page(
-            viewer, session, business, role, values, invalid, error=message, status_code=422
+            viewer, session, business_id, values, invalid, error=message, status_code=422
         )
-    try:
+    async with refusals.caught(viewer, session) as refused:
         product = await catalog.create_product(session, viewer.actor, body)
-        photo = await _photo_bytes(viewer.request, form.get("photo"))
+        photo = await _photo_bytes(settings, form.get("photo"))
         if photo is not None:
-            await _add_photo(viewer, session, product.id, photo, body.title)
-    except HaatError as exc:
-        business, role, message = await after_refusal(viewer, session, business_id, exc)
+            await _add_photo(viewer, session, settings, storage, product.id, photo, body.title)
+    if refused:
         return await _form_page(
-            viewer, session, business, role, values, set(), error=message, status_code=exc.status
+            viewer,
+            session,
+            business_id,
+            values,
+            set(),
+            error=refused.message,
+            status_code=refused.status,
         )
     viewer.flash(viewer.gettext("Product saved as a draft."))
-    return RedirectResponse(f"/seller/{business_id}/products/{product.id}", status_code=303)
-
-
-async def render_product(
-    viewer: Viewer,
-    session: AsyncSession,
-    business: Business,
-    role: BusinessRole | None,
-    product_id: uuid.UUID,
-    *,
-    values: dict[str, str] | None = None,
-    invalid: set[str] | None = None,
-    error: str | None = None,
-    jewellery_values: dict[str, str] | None = None,
-    jewellery_invalid: set[str] | None = None,
-    jewellery_error: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    """The product's edit page; ``jewellery_*`` refill the "Jewellery pricing" form after
-    a refusal (its fields, the invalid ones, the service's message)."""
-    # `portal` made the viewer a member of ``business``: its own products are theirs to see
-    # (with their jewellery pricing); another business's are not found here.
-    product = await catalog.get_product(session, viewer.actor, product_id)
-    if product.business_id != business.id:
-        raise NotFound("No such product")
-    shown = product_admin_out(product, _storage(viewer.request))
-    if values is None:
-        values = {
-            "title": shown.title,
-            "description": shown.description,
-            "category_id": str(shown.category.id) if shown.category else "",
-            "price": major(shown.price_minor, shown.currency),
-            "currency": shown.currency,
-            "sku": shown.sku,
-            "stock": str(shown.stock_quantity),
-            "attributes": format_attributes(shown.attributes),
-        }
-    actions = available_actions(
-        product.status,
-        role,
-        requires_approval=business.requires_approval,
-        platform_admin=viewer.is_admin,
-    )
-    locale = viewer.lang.locale
-    if jewellery_values is None:
-        jewellery_values = jewellery_form.values_of(shown.jewellery, locale)
-    jewellery_invalid = jewellery_invalid or set()
-    context = {
-        **portal_context(business, role, "products"),
-        "product": shown,
-        "jewellery": {
-            "offered": await jewellery.pricing_offered(session, product, business),
-            "form": jewellery_values,
-            "invalid": jewellery_invalid,
-            "messages": jewellery_form.messages(viewer, jewellery_values, jewellery_invalid),
-            "error": jewellery_error,
-            "examples": jewellery_form.examples(locale),
-            "metals": jewellery_form.metal_names(viewer),
-            "purities": jewellery_form.purity_groups(viewer),
-        },
-        "history": await catalog.history(session, viewer.actor, product_id),
-        "actions": [a.value for a in actions],
-        "can_edit": role in (BusinessRole.ADMIN, BusinessRole.EDITOR)
-        and product.status != ProductStatus.ARCHIVED,
-        "values": values,
-        "invalid": invalid or set(),
-        "error": error,
-        "categories": _flat(await categories.tree(session)),
-    }
-    return render(viewer, "seller/product.html", context, status_code=status_code)
+    return _to_product(business_id, product.id)
 
 
 @router.get("/{business_id:uuid}/products/{product_id:uuid}")
 async def product_page(
-    business_id: uuid.UUID, product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    business_id: uuid.UUID,
+    product_id: uuid.UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    storage: Storage,
 ) -> Response:
-    business, role = await portal(viewer, session, business_id)
-    return await render_product(viewer, session, business, role, product_id)
+    return await render_product(viewer, session, storage, business_id, product_id)
 
 
 @router.post("/{business_id:uuid}/products/{product_id:uuid}")
 async def update_product(
-    business_id: uuid.UUID, product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    business_id: uuid.UUID,
+    product_id: uuid.UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    storage: Storage,
 ) -> Response:
-    business, role = await portal(viewer, session, business_id)
+    await portal(viewer, session, business_id)
     form = await viewer.request.form()
     values = form_values(form, *PRODUCT_FIELDS, "attributes")
     data, invalid = _product_data(values)
     body, failed = validate(ProductUpdate, data)
     invalid |= {"stock" if f == "stock_quantity" else f for f in failed}
-    try:
-        if body is None or invalid:
-            message = error_message(viewer, "validation_error", "", 422)
-            return await render_product(
-                viewer,
-                session,
-                business,
-                role,
-                product_id,
-                values=values,
-                invalid=invalid,
-                error=message,
-                status_code=422,
-            )
-        await catalog.update_product(session, viewer.actor, product_id, body)
-    except HaatError as exc:
-        business, role, message = await after_refusal(viewer, session, business_id, exc)
+    if body is None or invalid:
+        message = error_message(viewer, "validation_error", "", 422)
         return await render_product(
             viewer,
             session,
-            business,
-            role,
+            storage,
+            business_id,
             product_id,
             values=values,
+            invalid=invalid,
             error=message,
-            status_code=exc.status,
+            status_code=422,
+        )
+    async with refusals.caught(viewer, session) as refused:
+        await catalog.update_product(session, viewer.actor, product_id, body)
+    if refused:
+        return await render_product(
+            viewer,
+            session,
+            storage,
+            business_id,
+            product_id,
+            values=values,
+            error=refused.message,
+            status_code=refused.status,
         )
     viewer.flash(viewer.gettext("Changes saved."))
-    return RedirectResponse(f"/seller/{business_id}/products/{product_id}", status_code=303)
+    return _to_product(business_id, product_id)
 
 
 @router.post("/{business_id:uuid}/products/{product_id:uuid}/photos")
 async def add_photo(
-    business_id: uuid.UUID, product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    business_id: uuid.UUID,
+    product_id: uuid.UUID,
+    viewer: CurrentViewer,
+    session: DbSession,
+    settings: AppSettings,
+    storage: Storage,
 ) -> Response:
-    business, role = await portal(viewer, session, business_id)
+    await portal(viewer, session, business_id)
     form = await viewer.request.form()
-    try:
-        photo = await _photo_bytes(viewer.request, form.get("photo"))
+    async with refusals.caught(viewer, session) as refused:
+        photo = await _photo_bytes(settings, form.get("photo"))
         if photo is None:
             raise Unprocessable("Choose a photo")
         alt = form.get("alt_text")
-        await _add_photo(viewer, session, product_id, photo, alt if isinstance(alt, str) else "")
-    except HaatError as exc:
-        business, role, message = await after_refusal(viewer, session, business_id, exc)
+        text = alt if isinstance(alt, str) else ""
+        await _add_photo(viewer, session, settings, storage, product_id, photo, text)
+    if refused:
         return await render_product(
-            viewer, session, business, role, product_id, error=message, status_code=exc.status
+            viewer,
+            session,
+            storage,
+            business_id,
+            product_id,
+            error=refused.message,
+            status_code=refused.status,
         )
     viewer.flash(viewer.gettext("Photo added."))
-    return RedirectResponse(f"/seller/{business_id}/products/{product_id}", status_code=303)
+    return _to_product(business_id, product_id)
 
 
 @router.post("/{business_id:uuid}/products/{product_id:uuid}/{action}")
@@ -372,25 +300,31 @@ async def product_action(
     action: ProductAction,
     viewer: CurrentViewer,
     session: DbSession,
+    storage: Storage,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """A workflow step; the service decides who may take it."""
-    business, role = await portal(viewer, session, business_id)
+    await portal(viewer, session, business_id)
     if action in (ProductAction.CREATE, ProductAction.REVISE):
         raise NotFound("No such action")
     if action == ProductAction.REJECT and len(reason.strip()) < 3:
         message = viewer.gettext("Say why the product is rejected (at least 3 characters).")
         return await render_product(
-            viewer, session, business, role, product_id, error=message, status_code=422
+            viewer, session, storage, business_id, product_id, error=message, status_code=422
         )
-    try:
+    async with refusals.caught(viewer, session) as refused:
         await transitions.apply_action(
             session, viewer.actor, product_id, action, reason.strip() or None
         )
-    except HaatError as exc:
-        business, role, message = await after_refusal(viewer, session, business_id, exc)
+    if refused:
         return await render_product(
-            viewer, session, business, role, product_id, error=message, status_code=exc.status
+            viewer,
+            session,
+            storage,
+            business_id,
+            product_id,
+            error=refused.message,
+            status_code=refused.status,
         )
     viewer.flash(viewer.gettext("Status changed."))
-    return RedirectResponse(f"/seller/{business_id}/products/{product_id}", status_code=303)
+    return _to_product(business_id, product_id)

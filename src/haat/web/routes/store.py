@@ -6,7 +6,7 @@ import uuid
 from decimal import InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from haat.businesses import service as businesses
@@ -17,20 +17,20 @@ from haat.catalog.schemas import ProductSort
 from haat.commerce import cart, checkout, orders, status
 from haat.commerce.models import OrderStatus, PaymentStatus
 from haat.commerce.schemas import Address, CheckoutIn, OrderOut
-from haat.core.deps import DbSession, provided
-from haat.core.errors import HaatError
+from haat.core.deps import DbSession, Storage
 from haat.core.i18n import is_currency
-from haat.core.money import PaymentMethod, to_minor
+from haat.core.money import to_minor
 from haat.core.pagination import Page, PageParams
-from haat.core.storage import LocalStorage
 from haat.payments import business_settings, charges, lifecycle
 from haat.payments.models import PaymentProvider
-from haat.payments.providers import Providers
+from haat.payments.providers import PaymentProviders, Providers
 from haat.payments.schemas import PaymentIn
-from haat.web import prices
+from haat.payments.views import manual_method, order_money
+from haat.web import prices, refusals
 from haat.web.forms import form_values, validate
+from haat.web.hosted_checkout import order_page_headers
 from haat.web.messages import error_message
-from haat.web.routes import page_router, store_payments, store_stripe
+from haat.web.routes import page_router
 from haat.web.templating import render
 from haat.web.viewer import CurrentViewer, Viewer, safe_next
 
@@ -41,15 +41,10 @@ Quantity = Annotated[int, Form(ge=1, le=10_000)]
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "region", "postal_code", "country")
 
 
-def _storage(request: Request) -> LocalStorage:
-    return provided(LocalStorage)(request)
-
-
 @router.get("/")
-async def home(viewer: CurrentViewer, session: DbSession) -> Response:
+async def home(viewer: CurrentViewer, session: DbSession, storage: Storage) -> Response:
     tree = await categories.tree(session)
     newest = await catalog.list_featured(session, FEATURED)
-    storage = _storage(viewer.request)
     context = {
         "categories": tree,
         "products": [product_out(p, storage) for p in newest],
@@ -72,6 +67,7 @@ def _price_bound(text: str | None, currency: str) -> int | None:
 async def search(
     viewer: CurrentViewer,
     session: DbSession,
+    storage: Storage,
     q: Annotated[str, Query(max_length=200)] = "",
     category: Annotated[str, Query(max_length=140)] = "",
     business: Annotated[str, Query(max_length=40)] = "",
@@ -101,7 +97,6 @@ async def search(
     paging = PageParams(page, SEARCH_PER_PAGE)
     items, counted = await catalog.list_public(session, filters, paging)
     sellers, _ = await businesses.list_businesses(session, PageParams(1, 100))
-    storage = _storage(viewer.request)
     params = {
         k: v
         for k, v in {
@@ -139,7 +134,7 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 @router.get("/products/{product_id:uuid}")
 async def product_page(
-    product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession
+    product_id: uuid.UUID, viewer: CurrentViewer, session: DbSession, storage: Storage
 ) -> Response:
     product = await catalog.get_product(session, viewer.actor, product_id)
     cluster = None
@@ -147,7 +142,7 @@ async def product_page(
         cluster = await businesses.get_cluster(session, product.business.cluster_id)
     favourite = product.id in await cart.favorite_ids(session, viewer.actor, [product.id])
     context = {
-        "product": product_out(product, _storage(viewer.request)),
+        "product": product_out(product, storage),
         "cluster": cluster,
         "favourite": favourite,
         "display": await prices.converter(viewer, session, [product.currency]),
@@ -197,11 +192,6 @@ async def cart_page(viewer: CurrentViewer, session: DbSession) -> Response:
     return await _cart_page(viewer, session)
 
 
-async def _refused(viewer: Viewer, session: DbSession, exc: HaatError) -> str:
-    await session.rollback()
-    return error_message(viewer, exc.code, exc.detail, exc.status)
-
-
 @router.post("/cart/items")
 async def add_to_cart(
     viewer: CurrentViewer,
@@ -210,11 +200,10 @@ async def add_to_cart(
     quantity: Quantity = 1,
 ) -> Response:
     viewer.actor.require_user()
-    try:
+    async with refusals.caught(viewer, session) as refused:
         await cart.add_item(session, viewer.actor, product_id, quantity)
-    except HaatError as exc:
-        message = await _refused(viewer, session, exc)
-        return await _cart_page(viewer, session, message, exc.status)
+    if refused:
+        return await _cart_page(viewer, session, refused.message, refused.status)
     viewer.flash(viewer.gettext("Added to your cart."))
     return RedirectResponse("/cart", status_code=303)
 
@@ -228,14 +217,13 @@ async def change_cart_line(
 ) -> Response:
     """Set a line's quantity; 0 removes it."""
     viewer.actor.require_user()
-    try:
+    async with refusals.caught(viewer, session) as refused:
         if quantity == 0:
             await cart.remove_item(session, viewer.actor, product_id)
         else:
             await cart.set_quantity(session, viewer.actor, product_id, quantity)
-    except HaatError as exc:
-        message = await _refused(viewer, session, exc)
-        return await _cart_page(viewer, session, message, exc.status)
+    if refused:
+        return await _cart_page(viewer, session, refused.message, refused.status)
     return RedirectResponse("/cart", status_code=303)
 
 
@@ -273,7 +261,9 @@ async def checkout_page(viewer: CurrentViewer, session: DbSession) -> Response:
 
 
 @router.post("/checkout")
-async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
+async def place_orders(
+    viewer: CurrentViewer, session: DbSession, providers: PaymentProviders
+) -> Response:
     viewer.actor.require_user()
     form = await viewer.request.form()
     values = form_values(form, *ADDRESS_FIELDS, "notes", "idempotency_key", "method")
@@ -288,12 +278,12 @@ async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
         message = error_message(viewer, "validation_error", "", 422)
         fields = set(invalid) | {str(e) for e in _address_errors(address)}
         return await _checkout_page(viewer, session, values, fields, message, 422)
-    try:
+    async with refusals.caught(viewer, session) as refused:
         placed, _created = await checkout.checkout(session, viewer.actor, body, key)
-    except HaatError as exc:
-        message = await _refused(viewer, session, exc)
-        return await _checkout_page(viewer, session, values, set(), message, exc.status)
-    await _pay_manual_orders(viewer, session, placed, values.get("method", ""), key)
+    if refused:
+        return await _checkout_page(viewer, session, values, set(), refused.message, refused.status)
+    method = values.get("method", "")
+    await _pay_manual_orders(viewer, session, providers, placed, method, key)
     numbers = ", ".join(order.number for order in placed)
     viewer.flash(viewer.gettext("Thank you! Your orders are placed:") + " " + numbers)
     if len(placed) == 1:
@@ -302,15 +292,19 @@ async def place_orders(viewer: CurrentViewer, session: DbSession) -> Response:
 
 
 async def _pay_manual_orders(
-    viewer: Viewer, session: DbSession, placed: list[OrderOut], method: str, key: str
+    viewer: Viewer,
+    session: DbSession,
+    providers: Providers,
+    placed: list[OrderOut],
+    method: str,
+    key: str,
 ) -> None:
     """Open the chosen manual payment (cash on delivery, UPI, bank transfer) of each placed
     order whose seller is paid directly; the seller confirms it when the money arrives.
     Keyed on the checkout's key and the order, so a retried checkout opens nothing twice."""
-    chosen = PaymentMethod(method) if method in store_payments.MANUAL_METHODS else None
+    chosen = manual_method(method)
     if chosen is None:
         return
-    providers = provided(Providers)(viewer.request)
     for order in placed:
         provider, _ = await business_settings.provider_of(session, order.business_id)
         if provider != PaymentProvider.MANUAL or order.payment_status != PaymentStatus.UNPAID:
@@ -345,7 +339,9 @@ async def my_orders(
 
 
 @router.get("/orders/{order_id:uuid}")
-async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSession) -> Response:
+async def order_page(
+    order_id: uuid.UUID, viewer: CurrentViewer, session: DbSession, providers: PaymentProviders
+) -> Response:
     order = await orders.get_order(session, viewer.actor, order_id)
     if order.buyer_id != viewer.actor.user_id:
         # Staff read their business's orders in the seller portal.
@@ -353,7 +349,7 @@ async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSess
     history = await orders.history(session, viewer.actor, order_id)
     names = await businesses.business_names(session, [order.business_id])
     targets = status.allowed_targets(order.status, staff=False, buyer=True)
-    money = await store_payments.order_money(session, viewer.actor, order)
+    money = await order_money(session, viewer.actor, order)
     context = {
         "order": order,
         "money": money,
@@ -366,7 +362,7 @@ async def order_page(order_id: uuid.UUID, viewer: CurrentViewer, session: DbSess
         viewer,
         "store/order.html",
         context,
-        headers=store_stripe.page_headers(viewer.request, money.provider),
+        headers=order_page_headers(providers, money.provider),
     )
 
 
@@ -375,15 +371,12 @@ async def buyer_status(
     order_id: uuid.UUID,
     viewer: CurrentViewer,
     session: DbSession,
+    providers: PaymentProviders,
     target: Annotated[OrderStatus, Form(alias="status")],
     next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     """A buyer cancels before processing or completes a delivered order."""
     viewer.actor.require_user()
-    try:
-        await lifecycle.change_order_status(
-            session, viewer.actor, provided(Providers)(viewer.request), order_id, target
-        )
-    except HaatError as exc:
-        viewer.flash(await _refused(viewer, session, exc), "error")
+    async with refusals.flashed(viewer, session):
+        await lifecycle.change_order_status(session, viewer.actor, providers, order_id, target)
     return RedirectResponse(safe_next(next, f"/orders/{order_id}"), status_code=303)
