@@ -124,8 +124,10 @@ def _called_name(call: ast.Call) -> tuple[str | None, str | None]:
         return None, fn.id
     if isinstance(fn, ast.Attribute):
         receiver = fn.value
-        if isinstance(receiver, ast.Attribute):  # self.session.execute
-            return receiver.attr, fn.attr
+        if isinstance(receiver, ast.Attribute):
+            # self.session.execute is the database; request.session.get is the cookie.
+            owner = getattr(receiver.value, "id", None)
+            return (receiver.attr if owner == "self" else f"{owner}.{receiver.attr}"), fn.attr
         return getattr(receiver, "id", None), fn.attr
     return None, None
 
