@@ -161,9 +161,7 @@ async def rollback(session: AsyncSession, name: str) -> ModelVersion:
     return previous
 
 
-async def _move(
-    session: AsyncSession, row: ModelVersion, event: ModelEvent, **values: Any
-) -> None:
+async def _move(session: AsyncSession, row: ModelVersion, event: ModelEvent, **values: Any) -> None:
     """Move ``row`` by ``event`` (its stamp set now; ``values`` in the same UPDATE). The
     champion is retired before another is crowned: one champion per name at any moment."""
     await MODEL_MACHINE.move(session, row.id, row.status, event, actor_id=None, values=values)
