@@ -1,7 +1,7 @@
 """The app's long-lived objects, built once, typed, in one place.
 
 `build` makes every object a worker keeps for its life (settings, database, cache, jobs,
-model registry, payment providers, chat hub, assistant, identity services, ...) and connects
+model registry, payment providers, chat hub, identity services, ...) and connects
 them (commit hooks, the cache's event replay). Routes ask for one by type through
 `haat.core.deps.provided`; `Wiring.lifespan` starts and stops them with the app.
 """
@@ -18,7 +18,6 @@ from typing import Any, get_type_hints
 import anyio
 from fastapi import FastAPI
 
-from haat.assistant.service import AssistantService
 from haat.assistant.tasks import EmbeddingRefresher
 from haat.chat.language import warm_up as warm_up_language_detector
 from haat.chat.realtime import ChatHub
@@ -55,7 +54,6 @@ class Wiring:
     payments: Providers
     events: EventBuffer
     chat: ChatHub
-    assistant: AssistantService
     identity: IdentityService
     otp: OtpService
     sms: SmsSender
@@ -135,7 +133,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
         payments=Providers(settings),
         events=events,
         chat=ChatHub(settings, db, translations, limiter),
-        assistant=AssistantService(settings, limiter),
         identity=identity,
         otp=OtpService(settings, limiter, sms, identity),
         sms=sms,
