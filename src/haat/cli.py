@@ -178,7 +178,7 @@ def _train_missing_models(settings: Settings) -> None:
     from haat.core.db import Database
     from haat.ml import service
     from haat.ml.cli import train_with_progress
-    from haat.pricing.tasks import MODELS
+    from haat.pricing.predictions.tasks import MODELS
 
     async def missing() -> list[str]:
         db = Database(settings.database_url, null_pool=True)

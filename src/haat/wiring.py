@@ -36,7 +36,7 @@ from haat.identity.service import IdentityService
 from haat.insights.recorder import replay_cached, store_writer
 from haat.ml.serving import Champions
 from haat.payments.providers import Providers
-from haat.pricing.tasks import MODELS as PREDICTION_MODELS
+from haat.pricing.predictions.tasks import MODELS as PREDICTION_MODELS
 
 
 @dataclass(frozen=True)
