@@ -101,10 +101,12 @@ def product_text(product: Product) -> str:
 
 
 def to_bytes(vector: np.ndarray[Any, Any]) -> bytes:
+    """A vector as stored: little-endian float32 bytes."""
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
 def from_bytes(data: bytes) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """A stored vector back as a float32 array (read-only, no copy)."""
     return np.frombuffer(data, dtype="<f4")
 
 
