@@ -9,6 +9,10 @@ EXTRAS ?= test,ai
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HAAT_TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/haat_test
+# pytest-xdist workers per pass (each with its own database: haat_test_gw0, ...); 0 runs the
+# suite in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-sqlite test-postgres lint install bench bench-assistant clean messages browser web-assets
 
@@ -49,11 +53,11 @@ browser:
 	fi
 
 test-sqlite: install
-	env -u HAAT_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	env -u HAAT_TEST_DATABASE_URL $(PYTEST)
 
 test-postgres: install
 	@if $(BIN)/python scripts/postgres_available.py; then \
-		$(BIN)/python -m pytest -q; \
+		$(PYTEST); \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true and PostgreSQL is not reachable: failing." >&2; exit 1; \
 	else \

@@ -31,9 +31,22 @@ PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
 
 
-def _database_url(tmp_root: Path) -> str:
+# Connections of the app under test (pool + overflow), per pytest-xdist worker: with two
+# workers and the live servers of the browser tests, far under PostgreSQL's 100.
+TEST_POOL_SIZE = 5
+
+
+def _database_url(tmp_root: Path, worker: str) -> str:
+    """SQLite in the worker's temporary folder, or ``HAAT_TEST_DATABASE_URL``'s PostgreSQL
+    database with the pytest-xdist worker's name appended (``haat_test_gw0``), so that
+    parallel workers never share a database."""
     url = os.environ.get("HAAT_TEST_DATABASE_URL")
-    return url or f"sqlite+aiosqlite:///{tmp_root / 'haat_test.db'}"
+    if not url:
+        return f"sqlite+aiosqlite:///{tmp_root / 'haat_test.db'}"
+    if worker == "master":
+        return url
+    base, _, query = url.partition("?")
+    return f"{base}_{worker}" + (f"?{query}" if query else "")
 
 
 async def _reset_postgres(url: str) -> None:
@@ -72,8 +85,8 @@ class CapturingSms:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = _database_url(tmp_path_factory.mktemp("db"))
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"), worker_id)
     if url.startswith("postgresql"):
         asyncio.run(_reset_postgres(url))
     upgrade(url)
@@ -86,6 +99,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         haat_env="test",
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
+        db_pool_size=TEST_POOL_SIZE,
         upload_dir=tmp_path_factory.mktemp("media"),
         chat_upload_dir=tmp_path_factory.mktemp("chat"),
         model_dir=tmp_path_factory.mktemp("models"),

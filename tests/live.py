@@ -56,14 +56,16 @@ def live_server(settings: Settings, **env: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        # A minute: on a loaded machine (parallel test workers) importing the app is slow.
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the live server did not start") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("the live server did not start")
         yield base
     finally:
         proc.terminate()

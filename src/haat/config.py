@@ -111,7 +111,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
-    db_pool_size: int = 10
+    # PostgreSQL connections each app process keeps (and may open as many again under a
+    # burst): processes x 2 x this must stay under the server's max_connections.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
 
     # Payments (`haat.payments`): keys and webhook secrets from the environment only. A
     # provider whose keys are unset is refused with a 503 problem, never a 500.

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from haat.cli import app
+from haat.cli.common import console
 from haat.config import get_settings
 
 runner = CliRunner()
@@ -18,7 +19,8 @@ runner = CliRunner()
 def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'ml.db'}")
     monkeypatch.setenv("MODEL_DIR", str(tmp_path / "models"))
-    monkeypatch.setenv("COLUMNS", "250")  # rich tables unwrapped
+    # Rich tables unwrapped (the console read COLUMNS when it was made, at import).
+    monkeypatch.setattr(console, "width", 250)
     get_settings.cache_clear()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     yield tmp_path / "models"

@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.cli.common import console, in_transaction, progress_bar
 from haat.config import Settings, get_settings
 
 app = typer.Typer(
     help="Model registry: trained price models and their champions.", no_args_is_help=True
 )
-console = Console()
-T = TypeVar("T")
 
 
 def _specs() -> None:
-    import haat.app  # noqa: F401  (imports every module, so every model spec is registered)
-
-
-def _run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run ``work(session)`` in one committed transaction on DATABASE_URL; a registry error
-    becomes a clean exit with its message."""
-    from haat.core.db import Database, session_scope
-    from haat.core.errors import HaatError
-
-    async def run() -> T:
-        db = Database(settings.database_url, null_pool=True)
-        try:
-            async with session_scope(db) as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(run())
-    except HaatError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from None
+    # The model kinds register themselves when their modules are imported; the app imports
+    # every module.
+    import haat.app  # noqa: F401
 
 
 def _headline(metrics: dict[str, Any]) -> str:
@@ -58,13 +35,7 @@ def train_with_progress(settings: Settings, name: str, params: dict[str, Any]) -
     from haat.ml import service, specs
 
     spec = specs.get(name)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"training {name}", total=spec.steps + 1)
 
         def step(description: str) -> None:
@@ -74,10 +45,10 @@ def train_with_progress(settings: Settings, name: str, params: dict[str, Any]) -
         trained = service.fit(name, params, step)
         bar.update(task, description=f"recording {name}")
 
-        async def record(session: Any) -> Any:
+        async def record(session: AsyncSession) -> Any:
             return await service.record(session, settings.model_dir, trained)
 
-        row = _run(settings, record)
+        row = in_transaction(settings, record)
         bar.update(task, completed=spec.steps + 1, description=f"trained {name}")
     return row
 
@@ -90,7 +61,7 @@ def list_versions(
     from haat.ml import service
 
     _specs()
-    rows = _run(get_settings(), lambda session: service.versions(session, name))
+    rows = in_transaction(get_settings(), lambda session: service.versions(session, name))
     table = Table(title="models")
     for column in ("name", "version", "status", "trained", "data", "rows", "metrics", "seconds"):
         table.add_column(column)
@@ -151,7 +122,7 @@ def promote(
 
     _specs()
     settings = get_settings()
-    row = _run(
+    row = in_transaction(
         settings,
         lambda session: service.promote(session, settings.model_dir, name, version, force=force),
     )
@@ -164,5 +135,5 @@ def rollback(name: Annotated[str, typer.Argument(help="model name")]) -> None:
     from haat.ml import service
 
     _specs()
-    row = _run(get_settings(), lambda session: service.rollback(session, name))
+    row = in_transaction(get_settings(), lambda session: service.rollback(session, name))
     console.print(f"[green]{name} v{row.version} is the champion again[/green]")
