@@ -1,9 +1,9 @@
 """The app's long-lived objects, built once, typed, in one place.
 
 `build` makes every object a worker keeps for its life (settings, database, cache, jobs,
-model registry, payment providers, chat hub, identity services, ...) and connects
-them (commit hooks, the cache's event replay). Routes ask for one by type through
-`haat.core.deps.provided`; `Wiring.lifespan` starts and stops them with the app.
+model registry, payment providers, chat hub, SMS sender, ...) and connects them (commit
+hooks, the cache's event replay). Routes ask for one by type through `haat.core.deps.provided`;
+`Wiring.lifespan` starts and stops them with the app.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from haat.core.ratelimit import RateLimiter
 from haat.core.sms import LogSmsSender, SmsSender
 from haat.core.storage import LocalStorage
 from haat.core.tasks import JobRunner
-from haat.identity.otp import OtpService
-from haat.identity.service import IdentityService
 from haat.insights.recorder import replay_cached, store_writer
 from haat.ml.serving import Champions
 from haat.payments.providers import Providers
@@ -54,8 +52,6 @@ class Wiring:
     payments: Providers
     events: EventBuffer
     chat: ChatHub
-    identity: IdentityService
-    otp: OtpService
     sms: SmsSender
     health: HealthRegistry
 
@@ -115,7 +111,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
 
     cache.on_hit = replay_events
     translations = TranslationService(db, make_translator(settings), settings.translation_timeout_s)
-    identity = IdentityService(settings, limiter)
     sms = sms or LogSmsSender()
     health = HealthRegistry()
     health.add("database", database_check(db))
@@ -133,8 +128,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
         payments=Providers(settings),
         events=events,
         chat=ChatHub(settings, db, translations, limiter),
-        identity=identity,
-        otp=OtpService(settings, limiter, sms, identity),
         sms=sms,
         health=health,
     )

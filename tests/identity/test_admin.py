@@ -47,10 +47,9 @@ async def test_disable_revokes_every_login_and_enable_again(factory: Factory) ->
     async with factory.session() as s:
         user = await s.get(User, lena.id)
         assert user is not None
-        from haat.core.ratelimit import RateLimiter
-        from haat.identity.service import IdentityService
+        from haat.identity.service import open_page_session
 
-        family = await IdentityService(factory.settings, RateLimiter()).open_page_session(s, user)
+        family = await open_page_session(s, factory.settings, user)
         await s.commit()
     async with factory.session() as s:
         changed = await admin.update_user(s, staff.actor, lena.id, is_active=False)

@@ -140,15 +140,11 @@ async def test_per_ip_limit(client: httpx.AsyncClient) -> None:
 
 async def test_fixed_code_only_in_dev() -> None:
     from haat.config import Settings
-    from haat.core.ratelimit import RateLimiter
-    from haat.identity.otp import OtpService
-    from haat.identity.service import IdentityService
+    from haat.identity.otp import _new_code
 
-    def service(env: str) -> OtpService:
-        settings = Settings(haat_env=env, secret_key="k" * 40)  # type: ignore[arg-type]
-        limiter = RateLimiter()
-        return OtpService(settings, limiter, CapturingSms(), IdentityService(settings, limiter))
+    def settings(env: str) -> Settings:
+        return Settings(haat_env=env, secret_key="k" * 40)  # type: ignore[arg-type]
 
-    assert service("dev")._new_code() == "123456"
-    codes = {service("test")._new_code() for _ in range(20)}
+    assert _new_code(settings("dev")) == "123456"
+    codes = {_new_code(settings("test")) for _ in range(20)}
     assert len(codes) > 1

@@ -27,8 +27,7 @@ def create_admin(
     ] = None,
 ) -> None:
     """Create a platform admin, or promote the existing account with this email."""
-    from haat.core.ratelimit import RateLimiter
-    from haat.identity.service import IdentityService
+    from haat.identity import service
 
     if password is None:
         password = getpass.getpass("Password: ")
@@ -38,7 +37,6 @@ def create_admin(
     chosen = password
 
     async def create(session: AsyncSession) -> str:
-        service = IdentityService(settings, RateLimiter())
         user = await service.create_admin(session, email, chosen, name)
         return f"{user.email} ({user.id})"
 

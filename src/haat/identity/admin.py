@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, NotFound
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
+from haat.identity import repository
 from haat.identity.actor import Actor
-from haat.identity.models import PlatformRole, RefreshToken, User
+from haat.identity.models import PlatformRole, User
 
 
 class SelfChange(Conflict):
@@ -36,21 +36,7 @@ async def search_users(
     """One page of users, newest first; ``search`` matches part of the name, email or phone
     (case-insensitive). Raises 401, 403 (not a platform admin)."""
     actor.require_platform_admin()
-    stmt = select(User)
-    if search:
-        term = search.strip().lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(User.full_name).contains(term, autoescape=True),
-                func.lower(User.email).contains(term, autoescape=True),
-                User.phone.contains(term.replace(" ", ""), autoescape=True),
-            )
-        )
-    if role is not None:
-        stmt = stmt.where(User.platform_role == role)
-    if active is not None:
-        stmt = stmt.where(User.is_active.is_(active))
-    return await paginate(session, stmt.order_by(User.created_at.desc(), User.id), params)
+    return await repository.page_of_users(session, params, search=search, role=role, active=active)
 
 
 async def update_user(
@@ -67,7 +53,7 @@ async def update_user(
     disabling or demoting themselves.
     """
     admin_id = actor.require_platform_admin()
-    user = await session.scalar(select(User).where(User.id == user_id).with_for_update())
+    user = await repository.get_user(session, user_id, for_update=True)
     if user is None:
         raise NotFound("No such user")
     demoting = platform_role is not None and platform_role != PlatformRole.ADMIN
@@ -78,11 +64,7 @@ async def update_user(
     if is_active is not None and is_active != user.is_active:
         user.is_active = is_active
         if not is_active:
-            await session.execute(
-                update(RefreshToken)
-                .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            )
+            await repository.revoke_all_of(session, user.id)
     user.updated_at = utcnow()
-    await session.flush()
+    await core_repository.flush(session)
     return user

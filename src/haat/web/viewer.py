@@ -12,10 +12,10 @@ from fastapi import Depends, Request
 from starlette.datastructures import URL
 
 from haat.businesses.service import member_business_ids
-from haat.core.deps import DbSession, provided
+from haat.core.deps import DbSession
+from haat.identity import service as identity
 from haat.identity.actor import Actor
 from haat.identity.models import PlatformRole, User
-from haat.identity.service import IdentityService
 from haat.web import i18n
 from haat.web.security import csrf_token, rotate_csrf
 
@@ -147,7 +147,6 @@ async def _session_user(request: Request, session: DbSession) -> SignedInUser | 
     except (ValueError, TypeError):
         request.session.clear()
         return None
-    identity: IdentityService = provided(IdentityService)(request)
     user = await identity.page_session_user(session, user_id, family_id)
     if user is None:  # logged out elsewhere, disabled or expired
         request.session.clear()

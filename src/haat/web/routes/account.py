@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 
+from haat.config import Settings
 from haat.core.deps import ClientIp, DbSession, provided
 from haat.core.errors import HaatError
 from haat.core.i18n import SUPPORTED_LANGUAGES
 from haat.core.phone import normalize_e164
+from haat.core.ratelimit import RateLimiter
+from haat.core.sms import SmsSender
+from haat.identity import otp
+from haat.identity import service as identity
 from haat.identity.models import User
-from haat.identity.otp import OtpService
 from haat.identity.schemas import MePatch, RegisterIn
-from haat.identity.service import IdentityService
 from haat.web import prices
 from haat.web.forms import validate
 from haat.web.messages import error_message
@@ -34,16 +37,16 @@ Text = Annotated[str, Form(max_length=500)]
 OptionalText = Annotated[str, Form(max_length=500)]
 
 
-def _identity(request: Request) -> IdentityService:
-    return provided(IdentityService)(request)
+def _settings(viewer: Viewer) -> Settings:
+    return provided(Settings)(viewer.request)
 
 
-def _otp(request: Request) -> OtpService:
-    return provided(OtpService)(request)
+def _limiter(viewer: Viewer) -> RateLimiter:
+    return provided(RateLimiter)(viewer.request)
 
 
 async def _signed_in(viewer: Viewer, session: DbSession, user: User, next_url: str) -> Response:
-    family = await _identity(viewer.request).open_page_session(session, user)
+    family = await identity.open_page_session(session, _settings(viewer), user)
     start_session(viewer.request, user, family)
     return RedirectResponse(safe_next(next_url), status_code=303)
 
@@ -70,7 +73,9 @@ async def login(
     next: OptionalText = "/",
 ) -> Response:
     try:
-        user = await _identity(viewer.request).authenticate(session, identifier, password, ip)
+        user = await identity.authenticate(
+            session, _settings(viewer), _limiter(viewer), identifier, password, ip
+        )
     except HaatError as exc:
         error = await _refused(viewer, session, exc)
         context = {"next": safe_next(next), "error": error, "identifier": identifier}
@@ -96,7 +101,14 @@ async def otp_request(
         context["otp_error"] = viewer.gettext("This is not a valid phone number.")
         return render(viewer, "account/login.html", context, status_code=422)
     try:
-        await _otp(viewer.request).request_code(session, e164, ip)
+        await otp.request_code(
+            session,
+            _settings(viewer),
+            _limiter(viewer),
+            provided(SmsSender)(viewer.request),
+            e164,
+            ip,
+        )
     except HaatError as exc:
         context["otp_error"] = await _refused(viewer, session, exc)
         return render(
@@ -123,7 +135,9 @@ async def otp_verify(
         context["error"] = viewer.gettext("The code is wrong or has expired.")
         return render(viewer, "account/otp.html", context, status_code=422)
     try:
-        user = await _otp(viewer.request).verify(session, e164, code.strip(), ip)
+        user = await otp.verify(
+            session, _settings(viewer), _limiter(viewer), e164, code.strip(), ip
+        )
     except HaatError as exc:
         context = {"next": safe_next(next), "phone": e164}
         context["error"] = await _refused(viewer, session, exc)
@@ -161,7 +175,7 @@ async def signup(
         context["error"] = error_message(viewer, "validation_error", "", 422)
         return render(viewer, "account/signup.html", context, status_code=422)
     try:
-        user = await _identity(viewer.request).register(session, body, ip)
+        user = await identity.register(session, _settings(viewer), _limiter(viewer), body, ip)
     except HaatError as exc:
         context["error"] = await _refused(viewer, session, exc)
         return render(
@@ -175,7 +189,7 @@ async def signup(
 async def logout(viewer: CurrentViewer, session: DbSession) -> Response:
     family = end_session(viewer.request)
     if family is not None:
-        await _identity(viewer.request).close_page_session(session, family)
+        await identity.close_page_session(session, family)
     return RedirectResponse("/", status_code=303)
 
 
@@ -191,7 +205,7 @@ async def change_currency(
     if currency in prices.DISPLAY_CURRENCIES:
         if viewer.user is not None:
             patch = MePatch(currency=currency)
-            await _identity(viewer.request).update_me(session, viewer.user.id, patch)
+            await identity.update_me(session, viewer.user.id, patch)
         else:
             prices.remember_currency(viewer, currency)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -208,7 +222,7 @@ async def change_language(
     if language in SUPPORTED_LANGUAGES:
         if viewer.user is not None:
             patch = MePatch(preferred_language=language)
-            await _identity(viewer.request).update_me(session, viewer.user.id, patch)
+            await identity.update_me(session, viewer.user.id, patch)
         else:
             remember_language(viewer.request, language)
     return RedirectResponse(safe_next(next), status_code=303)
