@@ -2,7 +2,7 @@
 
 Asks every question of `bench/assistant_questions.jsonl` (written by hand from the demo's
 product facts, each with the SKUs of the products that answer it) through
-`AssistantService.ask`, in-process, once with full-text search alone and once with the
+`haat.assistant.service.ask`, in-process, once with full-text search alone and once with the
 embedding re-rank (when the `ai` extra is installed and the index is built), and scores hit@3:
 the share of questions where one of the first three cited products is an expected one. Also
 measures per answer the wall time and the process CPU time (`time.process_time`, robust to a
@@ -52,8 +52,8 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 async def _run(url: str, rerank: bool, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    from haat.assistant import service
     from haat.assistant.schemas import AskIn
-    from haat.assistant.service import AssistantService
     from haat.config import Settings
     from haat.core.db import Database, session_scope
     from haat.core.ratelimit import RateLimiter
@@ -65,7 +65,7 @@ async def _run(url: str, rerank: bool, questions: list[dict[str, Any]]) -> dict[
         assistant_per_ip_limit="100000/minute",
         assistant_per_user_limit="100000/minute",
     )
-    service = AssistantService(settings, RateLimiter())
+    limiter = RateLimiter()
     db = Database(url, pool_size=2)
     actor = Actor.anonymous()
     results: list[dict[str, Any]] = []
@@ -73,12 +73,24 @@ async def _run(url: str, rerank: bool, questions: list[dict[str, Any]]) -> dict[
         # Model load (the re-rank needs two candidates or more), caches, pools.
         for warm in ("silk saree", "silver earrings", "blue pottery vase"):
             async with session_scope(db) as session:
-                await service.ask(session, actor, "127.0.0.1", AskIn(message=warm))
+                await service.ask(
+                    session,
+                    actor,
+                    "127.0.0.1",
+                    AskIn(message=warm),
+                    settings=settings,
+                    limiter=limiter,
+                )
         for q in questions:
             wall0, cpu0 = time.perf_counter(), time.process_time()
             async with session_scope(db) as session:
                 answer = await service.ask(
-                    session, actor, "127.0.0.1", AskIn(message=q["question"])
+                    session,
+                    actor,
+                    "127.0.0.1",
+                    AskIn(message=q["question"]),
+                    settings=settings,
+                    limiter=limiter,
                 )
             wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
             top = [p.sku for p in answer.products[:3]]

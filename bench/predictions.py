@@ -1,9 +1,9 @@
 """Issue-6 benchmark: the price models and the prediction API.
 
-1. Diamonds: trains the served model (`haat.pricing.diamond_model`, default settings) on the
+1. Diamonds: trains the served model (`haat.pricing.predictions.diamonds`, default settings) on the
    fixed seeded 80/20 split and reports the hold-out RMSE (USD), R^2, MAPE, the coverage of
    the 80 % interval, and the training time (wall and process CPU, 2 LightGBM threads).
-2. Gold: the rolling-origin backtest of `haat.pricing.gold_forecast` over the last 10 years
+2. Gold: the rolling-origin backtest of `haat.pricing.predictions.gold` over the last 10 years
    at 1, 3 and 12 months: MAPE beside the naive (last value) and drift forecasts, and the
    coverage of the 80 % interval (calibrated only on errors known at each origin).
 3. The API: both models registered in a fresh SQLite registry, then sequential

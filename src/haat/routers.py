@@ -17,7 +17,7 @@ from haat.fx.router import router as fx_router
 from haat.identity.router import router as auth_router
 from haat.insights.router import router as insights_router
 from haat.payments.router import order_money_router, payments_router
-from haat.pricing.predictions_router import router as predictions_router
+from haat.pricing.predictions.router import router as predictions_router
 from haat.pricing.router import jewellery_router, rates_router, trends_router
 from haat.quality.router import router as quality_router
 

@@ -1,9 +1,9 @@
 """The app's long-lived objects, built once, typed, in one place.
 
 `build` makes every object a worker keeps for its life (settings, database, cache, jobs,
-model registry, payment providers, chat hub, assistant, identity services, ...) and connects
-them (commit hooks, the cache's event replay). Routes ask for one by type through
-`haat.core.deps.provided`; `Wiring.lifespan` starts and stops them with the app.
+model registry, payment providers, chat hub, SMS sender, ...) and connects them (commit
+hooks, the cache's event replay). Routes ask for one by type through `haat.core.deps.provided`;
+`Wiring.lifespan` starts and stops them with the app.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any, get_type_hints
 import anyio
 from fastapi import FastAPI
 
-from haat.assistant.service import AssistantService
 from haat.assistant.tasks import EmbeddingRefresher
 from haat.chat.language import warm_up as warm_up_language_detector
 from haat.chat.realtime import ChatHub
@@ -35,7 +34,7 @@ from haat.core.tasks import JobRunner
 from haat.insights.recorder import replay_cached, store_writer
 from haat.ml.serving import Champions
 from haat.payments.providers import Providers
-from haat.pricing.tasks import MODELS as PREDICTION_MODELS
+from haat.pricing.predictions.tasks import MODELS as PREDICTION_MODELS
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,6 @@ class Wiring:
     payments: Providers
     events: EventBuffer
     chat: ChatHub
-    assistant: AssistantService
     sms: SmsSender
     health: HealthRegistry
 
@@ -130,7 +128,6 @@ def build(settings: Settings, sms: SmsSender | None = None) -> Wiring:
         payments=Providers(settings),
         events=events,
         chat=ChatHub(settings, db, translations, limiter),
-        assistant=AssistantService(settings, limiter),
         sms=sms,
         health=health,
     )

@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from haat.app import create_app
+from haat.assistant import service
 from haat.assistant.intent import IntentKind, parse
 from haat.assistant.phrases import PHRASES, phrase
 from haat.assistant.schemas import AskIn, Language
-from haat.assistant.service import AssistantService
 from haat.config import Settings
 from haat.core.db import Database, session_scope
 from haat.core.errors import TooManyRequests
@@ -133,12 +133,14 @@ async def test_rate_limits_per_ip_and_per_user(
     limited = settings.model_copy(
         update={"assistant_per_ip_limit": "3/minute", "assistant_per_user_limit": "2/minute"}
     )
-    service = AssistantService(limited, RateLimiter())
+    limiter = RateLimiter()
     user = await factory.user("asker")
 
     async def ask(actor: Actor, ip: str) -> None:
         async with session_scope(db) as session:
-            await service.ask(session, actor, ip, AskIn(message="vase"))
+            await service.ask(
+                session, actor, ip, AskIn(message="vase"), settings=limited, limiter=limiter
+            )
 
     await ask(user.actor, "198.51.100.1")
     await ask(user.actor, "198.51.100.2")

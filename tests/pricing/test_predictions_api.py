@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from haat.pricing import diamond_model
+from haat.pricing.predictions import diamonds
 from tests.ml import fixtures
 
 champions = fixtures.champions
@@ -114,8 +114,8 @@ async def test_diamond_prediction_with_interval_and_features(client: httpx.Async
     body = r.json()
     assert body["currency"] == "USD" and body["model"]["name"] == "diamond"
     assert body["interval"]["low_minor"] < body["price_minor"] < body["interval"]["high_minor"]
-    assert body["features"]["cut"] == diamond_model.cut_rank("Ideal")
-    assert body["features"]["color"] == diamond_model.color_rank("G")
+    assert body["features"]["cut"] == diamonds.cut_rank("Ideal")
+    assert body["features"]["color"] == diamonds.color_rank("G")
     assert body["features"]["depth"] == 61.5 and body["imputed"] == ["x", "y", "z"]
     assert 5.4 < body["features"]["x"] < 5.9  # a 0.7 ct round stone is about 5.7 mm across
     assert body["warnings"] == []
@@ -158,9 +158,9 @@ async def test_diamond_validation(
     r = await client.post("/api/predictions/diamond", json=payload)
     assert ["body", field] in _error_locs(r)
     allowed = {
-        "cut": diamond_model.CUTS,
-        "color": diamond_model.COLORS,
-        "clarity": diamond_model.CLARITIES,
+        "cut": diamonds.CUTS,
+        "color": diamonds.COLORS,
+        "clarity": diamonds.CLARITIES,
     }
     for value in allowed.get(field, ()):
         assert f"'{value}'" in r.text  # unknown grades list the allowed ones

@@ -23,6 +23,7 @@ COMPARED_ATTRIBUTES = (
 
 
 def money(language: str, minor: int, currency: str) -> str:
+    """``minor`` units of ``currency`` written in the language's locale ("₹1,800.00")."""
     return format_money(minor, currency, LOCALES.get(language, "en_IN"))
 
 
@@ -36,12 +37,14 @@ def price_text(language: str, fact: ProductFact) -> str:
 
 
 def stock_text(language: str, fact: ProductFact) -> str:
+    """ "in stock (59)" or "out of stock", in ``language``."""
     if fact.in_stock:
         return phrase(language, "in_stock", count=fact.stock_quantity)
     return phrase(language, "out_of_stock")
 
 
 def item_line(language: str, fact: ProductFact) -> str:
+    """One product of an answer: title, price, stock and seller, in ``language``."""
     return phrase(
         language,
         "item",
@@ -175,6 +178,7 @@ def _first(attrs: dict[str, object], names: tuple[str, ...]) -> str:
 
 
 def order_answer(language: str, order: OrderFact) -> str:
+    """The order's status, seller, date and total, in ``language``."""
     return phrase(
         language,
         "order_status",

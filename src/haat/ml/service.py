@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from haat.core import repository as core_repository
 from haat.core.db import utcnow
 from haat.core.errors import Conflict, NotFound
-from haat.ml import artefacts, specs
+from haat.ml import artefacts, repository, specs
 from haat.ml.models import ModelStatus, ModelVersion
 from haat.ml.specs import Progress, TrainResult
+from haat.ml.states import MODEL_MACHINE, ModelEvent
 
 
 class UnknownModel(NotFound):
@@ -68,19 +69,12 @@ def _spec(name: str) -> specs.ModelSpec:
 
 async def champion(session: AsyncSession, name: str) -> ModelVersion | None:
     """The serving version of ``name``, if any."""
-    return await session.scalar(
-        select(ModelVersion).where(
-            ModelVersion.name == name, ModelVersion.status == ModelStatus.CHAMPION
-        )
-    )
+    return await repository.champion(session, name)
 
 
 async def versions(session: AsyncSession, name: str | None = None) -> list[ModelVersion]:
     """Every version (of ``name``, or of all models), by name then newest first."""
-    query = select(ModelVersion).order_by(ModelVersion.name, ModelVersion.version.desc())
-    if name is not None:
-        query = query.where(ModelVersion.name == name)
-    return list(await session.scalars(query))
+    return await repository.versions(session, name)
 
 
 def load(model_dir: Path, row: ModelVersion) -> dict[str, Any]:
@@ -102,17 +96,11 @@ async def record(
     (see the module docstring), else left a candidate. The decision is in ``comparison``.
     Flushes; never commits."""
     name, result = trained.name, trained.result
-    number = (
-        await session.scalar(
-            select(func.max(ModelVersion.version)).where(ModelVersion.name == name)
-        )
-        or 0
-    ) + 1
+    number = await repository.last_version_number(session, name) + 1
     row = ModelVersion(
         id=uuid.uuid4(),
         name=name,
         version=number,
-        status=ModelStatus.CANDIDATE,
         data_start=result.data_start,
         data_end=result.data_end,
         n_rows=result.n_rows,
@@ -125,8 +113,7 @@ async def record(
     row.artefact_sha256 = await anyio.to_thread.run_sync(
         artefacts.save, model_dir, row.artefact_path, result.artefact
     )
-    session.add(row)
-    await session.flush()
+    await MODEL_MACHINE.start(session, row, actor_id=trained_by)
     await _decide(session, model_dir, row, result.metrics, force=False)
     return row
 
@@ -139,9 +126,7 @@ async def promote(
     `NotPromoted` (409) when it is worse, unless ``force``. Promoting the champion is a
     no-op. Flushes; never commits."""
     _spec(name)
-    row = await session.scalar(
-        select(ModelVersion).where(ModelVersion.name == name, ModelVersion.version == version)
-    )
+    row = await repository.version(session, name, version)
     if row is None:
         raise UnknownModel(f"model {name!r} has no version {version}")
     if row.status == ModelStatus.CHAMPION:
@@ -167,26 +152,19 @@ async def rollback(session: AsyncSession, name: str) -> ModelVersion:
     Returns the restored version. Flushes; never commits."""
     _spec(name)
     current = await champion(session, name)
-    previous = await session.scalar(
-        select(ModelVersion)
-        .where(
-            ModelVersion.name == name,
-            ModelVersion.status == ModelStatus.RETIRED,
-            ModelVersion.crowned_at.is_not(None),
-            ModelVersion.rolled_back_at.is_(None),
-        )
-        .order_by(ModelVersion.crowned_at.desc())
-        .limit(1)
-    )
+    previous = await repository.previous_champion(session, name)
     if previous is None:
         raise NothingToRollBack(f"{name} has no earlier champion to restore")
-    now = utcnow()
     if current is not None:
-        current.status, current.rolled_back_at = ModelStatus.RETIRED, now
-    await session.flush()
-    previous.status, previous.crowned_at = ModelStatus.CHAMPION, now
-    await session.flush()
+        await _move(session, current, ModelEvent.ROLL_BACK)
+    await _move(session, previous, ModelEvent.CROWN)
     return previous
+
+
+async def _move(session: AsyncSession, row: ModelVersion, event: ModelEvent, **values: Any) -> None:
+    """Move ``row`` by ``event`` (its stamp set now; ``values`` in the same UPDATE). The
+    champion is retired before another is crowned: one champion per name at any moment."""
+    await MODEL_MACHINE.move(session, row.id, row.status, event, actor_id=None, values=values)
 
 
 async def _decide(
@@ -227,7 +205,6 @@ async def _decide(
     row.comparison = decision
     if crown:
         if current is not None:
-            current.status = ModelStatus.RETIRED
-            await session.flush()  # one champion per name at any moment
-        row.status, row.crowned_at, row.rolled_back_at = ModelStatus.CHAMPION, utcnow(), None
-    await session.flush()
+            await _move(session, current, ModelEvent.RETIRE)
+        await _move(session, row, ModelEvent.CROWN, rolled_back_at=None)
+    await core_repository.flush(session)

@@ -22,12 +22,11 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import Depends
-from sqlalchemy import select
 
 from haat.core.db import Database
 from haat.core.deps import provided
-from haat.ml import service
-from haat.ml.models import ModelStatus, ModelVersion
+from haat.ml import repository, service
+from haat.ml.models import ModelVersion
 
 log = logging.getLogger("haat.ml")
 
@@ -89,11 +88,7 @@ class Champions:
             self._lock = asyncio.Lock()
         async with self._lock:
             async with self.db.session(write=False) as session:
-                row = await session.scalar(
-                    select(ModelVersion).where(
-                        ModelVersion.name == name, ModelVersion.status == ModelStatus.CHAMPION
-                    )
-                )
+                row = await repository.champion(session, name)
             self._checked[name] = time.monotonic()
             if row is None:
                 self._loaded.pop(name, None)

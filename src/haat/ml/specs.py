@@ -1,6 +1,6 @@
 """What the registry knows of a kind of model: how to train it, its hold-out and its score.
 
-Each model module registers one `ModelSpec` at import (e.g. `haat.pricing.diamond_model`).
+Each model module registers one `ModelSpec` at import (e.g. `haat.pricing.predictions.diamonds`).
 The registry itself stays ignorant of what the models are.
 """
 

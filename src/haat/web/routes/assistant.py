@@ -1,5 +1,5 @@
 """The storefront's assistant widget: a question posted from any storefront page, answered by
-the same `AssistantService.ask` as `POST /api/assistant/messages`.
+the same `haat.assistant.service.ask` as `POST /api/assistant/messages`.
 
 HTMX posts get the answer fragment (appended to the widget's log); a plain form post gets a
 page with it. The conversation's id is kept in the signed session cookie; a full conversation
@@ -14,9 +14,10 @@ from typing import Annotated, Any
 from fastapi import Form
 from fastapi.responses import Response
 
+from haat.assistant import service
 from haat.assistant.schemas import AskIn
-from haat.assistant.service import Assistant, AssistantSessionNotFound, SessionLimitReached
-from haat.core.deps import ClientIp, DbSession
+from haat.assistant.service import AssistantSessionNotFound, SessionLimitReached
+from haat.core.deps import AppSettings, ClientIp, DbSession, Limiter
 from haat.core.errors import TooManyRequests
 from haat.web.messages import error_message
 from haat.web.routes import page_router
@@ -39,7 +40,8 @@ async def ask(
     viewer: CurrentViewer,
     session: DbSession,
     ip: ClientIp,
-    service: Assistant,
+    settings: AppSettings,
+    limiter: Limiter,
     message: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
     cookie = viewer.request.session
@@ -53,9 +55,13 @@ async def ask(
 
     try:
         try:
-            answer = await service.ask(session, viewer.actor, ip, question(session_id))
+            answer = await service.ask(
+                session, viewer.actor, ip, question(session_id), settings=settings, limiter=limiter
+            )
         except AssistantSessionNotFound:  # signed in or out since: start a new one
-            answer = await service.ask(session, viewer.actor, ip, question(None))
+            answer = await service.ask(
+                session, viewer.actor, ip, question(None), settings=settings, limiter=limiter
+            )
     except SessionLimitReached as exc:
         return _render(viewer, {"question": message, "error": exc.detail, "full": True}, 429)
     except TooManyRequests:

@@ -56,6 +56,7 @@ def month_label(index: int) -> str:
 
 
 def month_start(index: int) -> date:
+    """The first day of a `month_index`."""
     return date(index // 12, index % 12 + 1, 1)
 
 

@@ -19,10 +19,10 @@ from haat.core.jobs import Job
 from haat.core.tasks import JobRunner, TaskContext, active_jobs, enqueue, get_job, task
 from haat.identity.actor import Actor
 from haat.ml import service
-from haat.pricing import diamond_model, gold_forecast
+from haat.pricing.predictions import diamonds, gold
 
 TASK_NAME = "pricing.retrain"
-MODELS = (gold_forecast.NAME, diamond_model.NAME)
+MODELS = (gold.NAME, diamonds.NAME)
 
 
 def models_for(choice: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
-from haat.pricing.diamond_model import CLARITIES, COLORS, CUTS
+from haat.pricing.predictions.diamonds import CLARITIES, COLORS, CUTS
 
 GoldPurity = Literal[999, 916, 750, 585]
 Cut = Literal["Fair", "Good", "Very Good", "Premium", "Ideal"]

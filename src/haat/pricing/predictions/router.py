@@ -9,8 +9,8 @@ from haat.core.errors import responses
 from haat.identity.auth import CurrentActor
 from haat.ml import service as registry
 from haat.ml.serving import Champions, LoadedModel, ModelChampions
-from haat.pricing import predictions, tasks
-from haat.pricing.prediction_schemas import (
+from haat.pricing.predictions import service, tasks
+from haat.pricing.predictions.schemas import (
     DiamondPredictionIn,
     DiamondPredictionOut,
     GoldPredictionIn,
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/predictions", tags=["predictions"])
 async def _champion(champions: Champions, name: str) -> LoadedModel:
     model = await champions.get(name)
     if model is None:
-        raise predictions.unavailable(name, champions.error(name))
+        raise service.unavailable(name, champions.error(name))
     return model
 
 
@@ -35,7 +35,7 @@ async def predict_gold(data: GoldPredictionIn, champions: ModelChampions) -> Gol
     """The gold price per gram (INR, 24K scaled by `purity`) predicted for the month of
     `date`, with an 80 % interval and the total for `weight_grams`. 503 while no gold model
     is trained."""
-    return predictions.predict_gold(await _champion(champions, "gold"), data)
+    return service.predict_gold(await _champion(champions, "gold"), data)
 
 
 @router.post("/diamond", response_model=DiamondPredictionOut, responses=responses(422, 503))
@@ -44,7 +44,7 @@ async def predict_diamond(
 ) -> DiamondPredictionOut:
     """A diamond's predicted price (USD) with an 80 % interval and the features used. Unknown
     grades are 422 with the allowed values; 503 while no diamond model is trained."""
-    return predictions.predict_diamond(await _champion(champions, "diamond"), data)
+    return service.predict_diamond(await _champion(champions, "diamond"), data)
 
 
 @router.post(
@@ -65,4 +65,4 @@ async def status(session: DbSession, champions: ModelChampions) -> PredictionSta
     """Each model's champion (version, training time, data span, hold-out metrics), its
     newest version and the version this server process holds in memory."""
     rows = await registry.versions(session)
-    return predictions.status_out(rows, champions)
+    return service.status_out(rows, champions)

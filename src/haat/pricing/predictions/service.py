@@ -14,8 +14,8 @@ from haat.core.errors import HaatError, Unprocessable
 from haat.ml import specs
 from haat.ml.models import ModelStatus, ModelVersion
 from haat.ml.serving import Champions, LoadedModel
-from haat.pricing import diamond_model, gold_forecast
-from haat.pricing.prediction_schemas import (
+from haat.pricing.predictions import diamonds, gold
+from haat.pricing.predictions.schemas import (
     DiamondPredictionIn,
     DiamondPredictionOut,
     GoldPredictionIn,
@@ -65,7 +65,7 @@ def predict_gold(model: LoadedModel, data: GoldPredictionIn) -> GoldPredictionOu
     beyond its longest calibrated horizon (36 months after its last month of data).
     """
     artefact = model.artefact
-    target = gold_forecast.month_index(data.date.year, data.date.month)
+    target = gold.month_index(data.date.year, data.date.month)
     horizon = target - int(artefact["last_month"])
     longest = int(artefact["max_horizon"])
     if horizon < 1:
@@ -74,14 +74,14 @@ def predict_gold(model: LoadedModel, data: GoldPredictionIn) -> GoldPredictionOu
             errors=[{"loc": ["body", "date"], "msg": "month already observed", "type": "range"}],
         )
     if horizon > longest:
-        last = gold_forecast.month_label(int(artefact["last_month"]) + longest)
+        last = gold.month_label(int(artefact["last_month"]) + longest)
         raise Unprocessable(
             f"The gold model forecasts at most {longest} months past its data, up to {last}.",
             errors=[
                 {"loc": ["body", "date"], "msg": f"must be in {last} or earlier", "type": "range"}
             ],
         )
-    point, low, high = gold_forecast.forecast(artefact, target)
+    point, low, high = gold.forecast(artefact, target)
     factor = data.purity / 1000
     per_gram = [_minor(v * factor) for v in (point, low, high)]
     total = None
@@ -91,12 +91,12 @@ def predict_gold(model: LoadedModel, data: GoldPredictionIn) -> GoldPredictionOu
         total = totals[0]
         total_interval = MoneyRange(low_minor=totals[1], high_minor=totals[2], coverage=0.8)
     return GoldPredictionOut(
-        target_month=gold_forecast.month_label(target),
+        target_month=gold.month_label(target),
         horizon_months=horizon,
         purity=data.purity,
         price_per_gram_minor=per_gram[0],
         price_per_gram_interval=MoneyRange(
-            low_minor=per_gram[1], high_minor=per_gram[2], coverage=gold_forecast.COVERAGE
+            low_minor=per_gram[1], high_minor=per_gram[2], coverage=gold.COVERAGE
         ),
         weight_grams=data.weight_grams,
         total_minor=total,
@@ -113,7 +113,7 @@ def predict_diamond(model: LoadedModel, data: DiamondPredictionIn) -> DiamondPre
     as ranks), the measures filled in, and warnings for grades outside the training data
     (D..J colour, IF..I1 clarity): such a stone is priced as the nearest grade seen."""
     artefact = model.artefact
-    row, features, imputed = diamond_model.feature_row(
+    row, features, imputed = diamonds.feature_row(
         artefact,
         carat=data.carat,
         cut=data.cut,
@@ -125,14 +125,14 @@ def predict_diamond(model: LoadedModel, data: DiamondPredictionIn) -> DiamondPre
         y=data.y,
         z=data.z,
     )
-    point, low, high = diamond_model.predict_one(artefact, row)
+    point, low, high = diamonds.predict_one(artefact, row)
     warnings = []
-    if data.color not in diamond_model.TRAINED_COLORS:
+    if data.color not in diamonds.TRAINED_COLORS:
         warnings.append(
             f"colour {data.color} is below the training data's range (D-J): priced as J, "
             "so the estimate is likely too high"
         )
-    if data.clarity not in diamond_model.TRAINED_CLARITIES:
+    if data.clarity not in diamonds.TRAINED_CLARITIES:
         nearest = "IF" if data.clarity == "FL" else "I1"
         warnings.append(
             f"clarity {data.clarity} is outside the training data's range (IF-I1): priced "
@@ -143,7 +143,7 @@ def predict_diamond(model: LoadedModel, data: DiamondPredictionIn) -> DiamondPre
     return DiamondPredictionOut(
         price_minor=_minor(point),
         interval=MoneyRange(
-            low_minor=_minor(low), high_minor=_minor(high), coverage=diamond_model.COVERAGE
+            low_minor=_minor(low), high_minor=_minor(high), coverage=diamonds.COVERAGE
         ),
         features=features,
         imputed=imputed,
@@ -171,7 +171,7 @@ def status_out(rows: list[ModelVersion], champions: Champions) -> PredictionStat
     """Each prediction model's champion, newest version and the version this process serves,
     from all registry ``rows`` (newest first per name, as `haat.ml.service.versions` gives)."""
     out = []
-    for name in (gold_forecast.NAME, diamond_model.NAME):
+    for name in (gold.NAME, diamonds.NAME):
         mine = [row for row in rows if row.name == name]
         champion = next((row for row in mine if row.status == ModelStatus.CHAMPION), None)
         loaded = champions.loaded(name)
