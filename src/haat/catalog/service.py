@@ -2,8 +2,7 @@
 
 Status changes are in `transitions.py` (the machine and who may move it: `workflow.py`);
 images in `gallery.py`; categories in `categories.py`; jewellery pricing rows in
-`jewellery.py`. The SQL is `repository/`. `LOAD_FOR_DISPLAY` (`models.py`) is re-exported
-here for the assistant, which loads products for display from its own queries.
+`jewellery.py`. The SQL is `repository/`.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from haat.businesses.models import Business, BusinessRole
 from haat.businesses.service import get_business, member_business_ids, require_role
-from haat.catalog.models import LOAD_FOR_DISPLAY as LOAD_FOR_DISPLAY
 from haat.catalog.models import Product, ProductStatus, ProductStatusChange
 from haat.catalog.repository import categories as categories_repository
 from haat.catalog.repository import history as history_repository

@@ -23,13 +23,15 @@ class Memberships:
 class Actor:
     """An authenticated user (``user_id`` set) or an anonymous visitor. ``visitor_id`` is the
     client's anonymous session id (`haat.core.events.visitor_id`), if it sent one: it only
-    groups behaviour events and grants nothing. ``currency`` is the user's profile currency
-    (ISO 4217) when the actor was made from the user's row (for display prices), else None."""
+    groups behaviour events and grants nothing. ``currency`` (ISO 4217) and ``language`` are
+    the user's profile currency and language when the actor was made from the user's row (for
+    display prices, texts in the reader's language), else None."""
 
     user_id: uuid.UUID | None = None
     platform_role: PlatformRole = PlatformRole.BUYER
     visitor_id: str | None = None
     currency: str | None = None
+    language: str | None = None  # the profile's preferred language, where it was read
     memberships: Memberships = field(default_factory=Memberships, compare=False, repr=False)
 
     @classmethod

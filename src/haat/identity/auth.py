@@ -39,9 +39,13 @@ async def get_actor(
     found = await repository.user_for_token(session, user_id)
     if found is None or not found[1]:
         raise Unauthenticated("Invalid or expired access token")
-    platform_role, _active, currency = found
+    platform_role, _active, currency, language = found
     return Actor(
-        user_id=user_id, platform_role=platform_role, visitor_id=visitor, currency=currency
+        user_id=user_id,
+        platform_role=platform_role,
+        visitor_id=visitor,
+        currency=currency,
+        language=language,
     )
 
 

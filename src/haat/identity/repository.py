@@ -15,18 +15,20 @@ from haat.identity.models import OtpChallenge, PlatformRole, RefreshToken, User
 
 _users = table_of(User)
 # The bearer's row on every authenticated request: three columns, no ORM object.
-_USER_FOR_TOKEN = select(_users.c.platform_role, _users.c.is_active, _users.c.currency).where(
-    _users.c.id == bindparam("id")
-)
+_USER_FOR_TOKEN = select(
+    _users.c.platform_role, _users.c.is_active, _users.c.currency, _users.c.preferred_language
+).where(_users.c.id == bindparam("id"))
 
 
 async def user_for_token(
     session: AsyncSession, user_id: uuid.UUID
-) -> tuple[PlatformRole, bool, str] | None:
-    """``(platform_role, is_active, currency)`` of the user, or None: the hot path of every
-    authenticated request, on the session's connection without the ORM."""
+) -> tuple[PlatformRole, bool, str, str] | None:
+    """``(platform_role, is_active, currency, preferred_language)`` of the user, or None: the
+    hot path of every authenticated request, on the session's connection without the ORM."""
     row = (await repository.run(session, _USER_FOR_TOKEN, {"id": user_id})).one_or_none()
-    return None if row is None else (row.platform_role, row.is_active, row.currency)
+    if row is None:
+        return None
+    return row.platform_role, row.is_active, row.currency, row.preferred_language
 
 
 async def get_user(

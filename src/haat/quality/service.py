@@ -97,20 +97,28 @@ async def graded_by_current_model(session: AsyncSession) -> set[uuid.UUID]:
     return await repository.graded_with(session, MODEL_VERSION)
 
 
+_MINIMUMS = "haat.quality.minimum_grades"  # session.info: {business id: grade or None}
+
+
 async def minimum_grades(
     session: AsyncSession, business_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, Grade]:
-    """Each listed business's minimum grade, for those that set one."""
-    ids = list(set(business_ids))
-    if not ids:
-        return {}
-    return await repository.minimum_grades(session, ids)
+    """Each listed business's minimum grade, for those that set one. Read once per business
+    and request (kept in the session's info; `set_policy` keeps it current)."""
+    known: dict[uuid.UUID, Grade | None] = session.info.setdefault(_MINIMUMS, {})
+    missing = [i for i in set(business_ids) if i not in known]
+    if missing:
+        found = await repository.minimum_grades(session, missing)
+        known.update({i: found.get(i) for i in missing})
+    return {i: grade for i in set(business_ids) if (grade := known[i]) is not None}
 
 
 async def reader_language(session: AsyncSession, actor: Actor) -> str:
     """The language advice is shown in: the signed-in user's preferred one, else English."""
     if actor.user_id is None:
         return "en"
+    if actor.language is not None:  # read with the caller's row at authentication
+        return advice_language(actor.language)
     return advice_language(await repository.preferred_language(session, actor.user_id))
 
 
@@ -222,6 +230,7 @@ async def set_policy(
     await get_business(session, business_id)
     user_id = actor.require_user()
     await require_role(session, actor, business_id, {BusinessRole.ADMIN})
+    session.info.get(_MINIMUMS, {}).pop(business_id, None)
     if minimum is None:
         await repository.delete_policy(session, business_id)
         return _policy_out(business_id, None)

@@ -67,7 +67,12 @@ class Viewer:
         """The visitor as services see them, one per request (its memberships load once)."""
         if self.user is None:
             return Actor.anonymous()
-        return Actor(user_id=self.user.id, platform_role=self.user.platform_role)
+        return Actor(
+            user_id=self.user.id,
+            platform_role=self.user.platform_role,
+            currency=self.user.currency,
+            language=self.user.preferred_language,
+        )
 
     @property
     def is_admin(self) -> bool:

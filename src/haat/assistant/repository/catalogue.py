@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from haat.assistant.intent import Intent
 from haat.businesses.models import Business
 from haat.catalog import search
-from haat.catalog.models import Product, ProductStatus
-from haat.catalog.service import LOAD_FOR_DISPLAY
+from haat.catalog.models import LOAD_FOR_DISPLAY, Product, ProductStatus
 from haat.commerce.models import Order
 from haat.core import repository
 
