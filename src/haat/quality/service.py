@@ -105,12 +105,13 @@ async def minimum_grades(
 ) -> dict[uuid.UUID, Grade]:
     """Each listed business's minimum grade, for those that set one. Read once per business
     and request (kept in the session's info; `set_policy` keeps it current)."""
+    ids = set(business_ids)
     known: dict[uuid.UUID, Grade | None] = session.info.setdefault(_MINIMUMS, {})
-    missing = [i for i in set(business_ids) if i not in known]
+    missing = [i for i in ids if i not in known]
     if missing:
         found = await repository.minimum_grades(session, missing)
         known.update({i: found.get(i) for i in missing})
-    return {i: grade for i in set(business_ids) if (grade := known[i]) is not None}
+    return {i: grade for i in ids if (grade := known[i]) is not None}
 
 
 async def reader_language(session: AsyncSession, actor: Actor) -> str:
